@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class CommunityConfig(AppConfig):
+    """Techniques and their measured outcomes, questions and answers, live discussion."""
+
+    name = "community"
+    verbose_name = "Community"
