@@ -1,0 +1,143 @@
+/* Rainmaker progressive enhancement. Every page works without this file; it adds live
+   updates, previews and conveniences. No framework, no CDN. */
+(function () {
+  "use strict";
+  document.documentElement.classList.remove("no-js");
+
+  function getCookie(name) {
+    const match = document.cookie.match(new RegExp("(?:^|; )" + name + "=([^;]*)"));
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  /* JSON API call with the session's CSRF token. Resolves to {ok, status, data}. */
+  async function api(path, options) {
+    const opts = options || {};
+    const headers = { Accept: "application/json" };
+    let body = opts.body;
+    if (body !== undefined && !(body instanceof FormData)) {
+      headers["Content-Type"] = "application/json";
+      body = JSON.stringify(body);
+    }
+    if ((opts.method || "GET").toUpperCase() !== "GET") headers["X-CSRFToken"] = getCookie("csrftoken");
+    const response = await fetch(path, { method: opts.method || "GET", headers, body, credentials: "same-origin" });
+    let data = null;
+    try { data = await response.json(); } catch (e) { data = null; }
+    return { ok: response.ok, status: response.status, data };
+  }
+
+  function debounce(fn, ms) {
+    let timer;
+    return function () {
+      const args = arguments;
+      clearTimeout(timer);
+      timer = setTimeout(() => fn.apply(this, args), ms);
+    };
+  }
+
+  /* Announce a short message to screen readers (and show it as a toast). */
+  function announce(text) {
+    const region = document.getElementById("live-region");
+    if (!region) return;
+    region.textContent = "";
+    window.setTimeout(() => { region.textContent = text; }, 50);
+  }
+
+  /* A WebSocket that reconnects with backoff; `onOpen` runs after every (re)connect. */
+  function reconnectingSocket(path, handlers) {
+    const scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    let socket = null;
+    let attempts = 0;
+    let closedByUs = false;
+    function connect() {
+      socket = new WebSocket(scheme + window.location.host + path);
+      socket.addEventListener("open", () => { attempts = 0; handlers.onOpen && handlers.onOpen(socket); });
+      socket.addEventListener("message", (event) => {
+        let data;
+        try { data = JSON.parse(event.data); } catch (e) { return; }
+        handlers.onMessage && handlers.onMessage(data, socket);
+      });
+      socket.addEventListener("close", (event) => {
+        handlers.onClose && handlers.onClose(event);
+        if (closedByUs || event.code === 4401 || event.code === 4403 || event.code === 4404) return;
+        attempts += 1;
+        const delay = Math.min(30000, 500 * Math.pow(2, attempts)) + Math.random() * 400;
+        window.setTimeout(connect, delay);
+      });
+    }
+    connect();
+    return {
+      send(obj) { if (socket && socket.readyState === WebSocket.OPEN) { socket.send(JSON.stringify(obj)); return true; } return false; },
+      close() { closedByUs = true; socket && socket.close(); },
+      get readyState() { return socket ? socket.readyState : WebSocket.CLOSED; },
+    };
+  }
+
+  /* Live Markdown preview under every textarea marked data-markdown-preview. */
+  function setupPreviews(root) {
+    (root || document).querySelectorAll("textarea[data-markdown-preview]").forEach((textarea) => {
+      if (textarea.dataset.previewReady) return;
+      textarea.dataset.previewReady = "1";
+      const preview = document.createElement("div");
+      preview.className = "markdown-preview";
+      preview.setAttribute("aria-live", "polite");
+      preview.setAttribute("aria-label", "Preview");
+      textarea.insertAdjacentElement("afterend", preview);
+      const update = debounce(async () => {
+        if (!textarea.value.trim()) { preview.innerHTML = ""; return; }
+        const result = await api("/api/v1/markdown/preview", { method: "POST", body: { body: textarea.value } });
+        if (result.ok && result.data) preview.innerHTML = result.data.body_html; /* sanitised server-side */
+      }, 250);
+      textarea.addEventListener("input", update);
+      if (textarea.value.trim()) update();
+    });
+  }
+
+  /* Mobile navigation toggle. */
+  function setupNav() {
+    const toggle = document.querySelector(".nav-toggle");
+    const nav = document.getElementById("main-nav");
+    if (!toggle || !nav) return;
+    toggle.addEventListener("click", () => {
+      const open = nav.classList.toggle("is-open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+
+  /* Live notification bell. */
+  function setupBell() {
+    const bell = document.querySelector("[data-bell]");
+    if (!bell || !("WebSocket" in window)) return;
+    const counter = bell.querySelector(".bell__count");
+    reconnectingSocket("/ws/notifications/", {
+      onMessage(data) {
+        if (data.type !== "notification") return;
+        const count = (parseInt(counter.textContent, 10) || 0) + 1;
+        counter.textContent = String(count);
+        counter.hidden = false;
+        bell.setAttribute("aria-label", count + " unread notifications");
+        announce("New notification: " + data.title);
+        document.dispatchEvent(new CustomEvent("rainmaker:notification", { detail: data }));
+      },
+    });
+  }
+
+  /* Close open <details> menus on Escape or outside click. */
+  function setupMenus() {
+    document.addEventListener("keydown", (event) => {
+      if (event.key !== "Escape") return;
+      document.querySelectorAll("details.menu[open]").forEach((d) => { d.removeAttribute("open"); d.querySelector("summary").focus(); });
+    });
+    document.addEventListener("click", (event) => {
+      document.querySelectorAll("details.menu[open]").forEach((d) => { if (!d.contains(event.target)) d.removeAttribute("open"); });
+    });
+  }
+
+  window.Rainmaker = { api, debounce, announce, reconnectingSocket, setupPreviews, getCookie };
+
+  document.addEventListener("DOMContentLoaded", () => {
+    setupNav();
+    setupMenus();
+    setupPreviews(document);
+    setupBell();
+  });
+})();
