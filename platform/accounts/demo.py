@@ -541,6 +541,16 @@ def seed(ctx: DemoContext) -> None:
             user.manager = managers[teams.index(next(t for t in teams if t.pk == user.team_id))]
             user.save(update_fields=["manager"])
 
+    # Who mentors whom in the demo (used by later seeders so that outcomes, ramp times and
+    # mentorships tell one consistent story: about two thirds of new hires have a mentor).
+    mentors = [u for u in people if u.is_mentor]
+    new_hires = [u for u in people if u.is_new_hire]
+    mentor_of = {}
+    for i, hire in enumerate(new_hires):
+        if hire.username == "newhire" or i % 3 != 2:
+            mentor_of[hire.username] = "mentor" if hire.username == "newhire" else mentors[i % len(mentors)].username
+    ctx.shared["mentor_of"] = mentor_of
+
     ctx.shared["users"] = people
     ctx.shared["users_by_username"] = by_username
     ctx.shared["users_by_role"] = {role: [u for u in people if u.has_role(role)] for role in Role.values}
