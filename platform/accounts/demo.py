@@ -543,12 +543,13 @@ def seed(ctx: DemoContext) -> None:
 
     # Who mentors whom in the demo (used by later seeders so that outcomes, ramp times and
     # mentorships tell one consistent story: about two thirds of new hires have a mentor).
+    # `newhire` has none yet: the demo shows them finding one. `mentor` coaches two.
     mentors = [u for u in people if u.is_mentor]
-    new_hires = [u for u in people if u.is_new_hire]
+    new_hires = [u for u in people if u.is_new_hire and u.username != "newhire"]
     mentor_of = {}
     for i, hire in enumerate(new_hires):
-        if hire.username == "newhire" or i % 3 != 2:
-            mentor_of[hire.username] = "mentor" if hire.username == "newhire" else mentors[i % len(mentors)].username
+        if i % 3 != 2:
+            mentor_of[hire.username] = "mentor" if i in (0, 3) else mentors[i % len(mentors)].username
     ctx.shared["mentor_of"] = mentor_of
 
     ctx.shared["users"] = people
