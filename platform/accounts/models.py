@@ -134,6 +134,12 @@ class User(AbstractUser):
             return None
         return (timezone.localdate() - self.start_date).days
 
+    @property
+    def ramp_week(self) -> int | None:
+        """Week of the ramp (week 1 = the first seven days), for new hires' greetings."""
+        days = self.tenure_days
+        return None if days is None or days < 0 else days // 7 + 1
+
 
 class InvitationQuerySet(models.QuerySet):
     def pending(self) -> InvitationQuerySet:
