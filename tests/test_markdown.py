@@ -15,6 +15,9 @@ XSS = [
     '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
     "<p onclick='alert(1)'>hi</p>",
     "![x](javascript:alert(1))",
+    "[x](javascript:1)",
+    '<a href="JaVaScRiPt:1">x</a>',
+    "[x](java\tscript:alert(1))",
     "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table></mtext></math>",
 ]
 

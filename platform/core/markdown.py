@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from urllib.parse import urlsplit
 
 import bleach
 import markdown as md
@@ -51,8 +52,22 @@ ALLOWED_TAGS = frozenset(
         "span",
     }
 )
+
+
+def _allowed_link_attribute(tag: str, name: str, value: str) -> bool:
+    """Links keep only relative URLs or allow-listed schemes.
+
+    bleach's own protocol check lets `javascript:1` through (a scheme followed only by
+    digits parses like a host and port), so the scheme is checked here as a browser would.
+    """
+    if name == "href":
+        scheme = urlsplit(value.strip()).scheme.lower()
+        return scheme == "" or scheme in ALLOWED_PROTOCOLS
+    return name in ("title", "rel", "class")
+
+
 ALLOWED_ATTRIBUTES = {
-    "a": ["href", "title", "rel", "class"],
+    "a": _allowed_link_attribute,
     "abbr": ["title"],
     "code": ["class"],
     "span": ["class"],
