@@ -13,7 +13,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, JsonResponse
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from accounts import policy
@@ -352,7 +352,7 @@ def create_question(request: HttpRequest, payload: QuestionIn):
         )
     except services.RateLimited as exc:
         return _rate_limited(exc)
-    return 201, _question_detail(question.pk, user)
+    return Status(201, _question_detail(question.pk, user))
 
 
 @router.get("/questions/{question_id}", response={200: QuestionOut, **ERRORS}, summary="A question with its answers")
@@ -375,7 +375,7 @@ def create_answer(request: HttpRequest, question_id: int, payload: AnswerIn):
     except services.RateLimited as exc:
         return _rate_limited(exc)
     detail = _question_detail(question.pk, user)
-    return 201, next(a for a in detail["answers"] if a["id"] == answer.pk)
+    return Status(201, next(a for a in detail["answers"] if a["id"] == answer.pk))
 
 
 @router.post("/posts/{post_id}/vote", response={200: VoteOut, **ERRORS}, summary="Vote on a question or answer")
