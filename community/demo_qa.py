@@ -134,13 +134,14 @@ def seed(ctx: DemoContext) -> None:
         n_answers = rng.choices([1, 2, 3, 4], weights=[3, 4, 3, 1])[0]
         texts = rng.sample(topic["answers"], k=min(n_answers, len(topic["answers"])))
         q_answers = []
+        openers = rng.sample(ANSWER_OPENERS, k=min(len(texts), len(ANSWER_OPENERS)))
         t = q.created_at
         for j, text in enumerate(texts):
             author = pool[j] if j < len(pool) else rng.choice(pool)
             t = t + timedelta(hours=rng.uniform(0.3, 30))
             if t > ctx.now:
                 t = ctx.now - timedelta(minutes=rng.randint(1, 90))
-            body = rng.choice(ANSWER_OPENERS) + text
+            body = openers[j % len(openers)] + text
             a = Answer(question=q, author=author, body=body, body_html=render_markdown(body), created_at=t)
             a.save()
             q_answers.append(a)

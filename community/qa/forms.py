@@ -32,7 +32,7 @@ class QuestionForm(forms.Form):
         label="Skill tags",
         queryset=SkillTag.objects.active(),
         required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "checkbox-list"}),
+        widget=forms.CheckboxSelectMultiple,
         help_text="Up to 5. They route your question to the people with that expertise.",
     )
     other_tags = forms.CharField(
@@ -85,6 +85,8 @@ class AnswerForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["techniques"].queryset = TechniquePage.objects.live().order_by("title")
+        if not self.fields["techniques"].queryset.exists():
+            del self.fields["techniques"]  # nothing published to cite yet
         if not editing:
             del self.fields["summary"]
 

@@ -190,10 +190,10 @@ def edit_post(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect(question.get_absolute_url())
         context = {"form": form, "post": post, "question": question}
     else:
-        answer = Answer.objects.select_related("question").prefetch_related("techniques").get(pk=post.pk)
+        answer = Answer.objects.select_related("question").prefetch_related("citations").get(pk=post.pk)
         form = AnswerForm(
             request.POST or None,
-            initial={"body": answer.body, "techniques": list(answer.techniques.all())},
+            initial={"body": answer.body, "techniques": [c.technique_id for c in answer.citations.all()]},
             editing=True,
         )
         if request.method == "POST":
@@ -204,7 +204,7 @@ def edit_post(request: HttpRequest, pk: int) -> HttpResponse:
                         answer=answer,
                         editor=request.user,
                         body=form.cleaned_data["body"],
-                        techniques=list(form.cleaned_data["techniques"]),
+                        techniques=list(form.cleaned_data.get("techniques") or []),
                         summary=form.cleaned_data.get("summary", ""),
                     )
                 except ValidationError as exc:
@@ -293,7 +293,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
                 question=question,
                 author=request.user,
                 body=form.cleaned_data["body"],
-                techniques=list(form.cleaned_data["techniques"]),
+                techniques=list(form.cleaned_data.get("techniques") or []),
             )
         except services.RateLimited as exc:
             form.add_error(None, exc.message)
