@@ -219,7 +219,10 @@ def seed(ctx: DemoContext) -> None:
         for match in routing.rank_answerers(q):
             routings.append(
                 QuestionRouting(
-                    question=q, user_id=match.user_id, score=match.score, reason="; ".join(match.reasons)[:200],
+                    question=q,
+                    user_id=match.user_id,
+                    score=match.score,
+                    reason="; ".join(match.reasons)[:200],
                     created_at=q.created_at,
                 )
             )

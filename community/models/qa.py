@@ -53,9 +53,7 @@ class Post(models.Model):
     """What questions and answers share; its id is the post id of the API."""
 
     kind = models.CharField(max_length=10, choices=PostKind.choices, editable=False)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="qa_posts"
-    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="qa_posts")
     body = models.TextField(max_length=20_000, help_text="Markdown.")
     body_html = models.TextField(blank=True, editable=False)
     # Denormalised vote totals, changed only by services.vote_cast under a row lock.
@@ -326,9 +324,7 @@ class Follow(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="qa_follows")
     target = models.CharField(max_length=10, choices=FollowTarget.choices)
     tag = models.ForeignKey("taxonomy.SkillTag", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    stage = models.ForeignKey(
-        "taxonomy.SalesStage", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
+    stage = models.ForeignKey("taxonomy.SalesStage", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     question = models.ForeignKey(Question, null=True, blank=True, on_delete=models.CASCADE, related_name="follows")
     created_at = models.DateTimeField(default=timezone.now)
 

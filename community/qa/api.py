@@ -302,9 +302,7 @@ def _resolve(model, value, field: str, label: str):
 
 @router.get("/questions", response=list[QuestionSummaryOut], summary="Questions, newest first (or a tab)")
 @paginate
-def list_questions(
-    request: HttpRequest, tab: str = "newest", tag: str = "", stage: str = "", persona: str = ""
-):
+def list_questions(request: HttpRequest, tab: str = "newest", tag: str = "", stage: str = "", persona: str = ""):
     """Tabs: `newest`, `active`, `unanswered`, `votes`, `mine`, `asked` (asked to me), `following`.
     Filter by `tag` (skill tag slug or free-form tag), `stage` and `persona` (slugs)."""
     policy.require(request.auth, "qa.view")
@@ -362,9 +360,7 @@ def get_question(request: HttpRequest, question_id: int):
     return _question_detail(question_id, request.auth)
 
 
-@router.post(
-    "/questions/{question_id}/answers", response={201: AnswerOut, **ERRORS}, summary="Answer a question"
-)
+@router.post("/questions/{question_id}/answers", response={201: AnswerOut, **ERRORS}, summary="Answer a question")
 def create_answer(request: HttpRequest, question_id: int, payload: AnswerIn):
     user = request.auth
     question = selectors.question_get(pk=question_id, user=user)
@@ -383,7 +379,13 @@ def vote(request: HttpRequest, post_id: int, payload: VoteIn):
     """`value` 1 votes up, -1 down, 0 withdraws the caller's vote. One vote per person per post,
     changeable; never on your own post (403)."""
     post, mine = services.vote_cast(post_id=post_id, user=request.auth, value=payload.value)
-    return {"post_id": post.pk, "score": post.score, "upvotes": post.upvotes, "downvotes": post.downvotes, "my_vote": mine}
+    return {
+        "post_id": post.pk,
+        "score": post.score,
+        "upvotes": post.upvotes,
+        "downvotes": post.downvotes,
+        "my_vote": mine,
+    }
 
 
 @router.post("/answers/{answer_id}/accept", response={200: AcceptOut, **ERRORS}, summary="Accept an answer")

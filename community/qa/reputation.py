@@ -108,7 +108,9 @@ def refresh_totals(user_ids: Iterable[int]) -> None:
     )
     now = timezone.now()
     for user_id in ids:
-        Reputation.objects.update_or_create(user_id=user_id, defaults={"points": sums.get(user_id) or 0, "updated_at": now})
+        Reputation.objects.update_or_create(
+            user_id=user_id, defaults={"points": sums.get(user_id) or 0, "updated_at": now}
+        )
 
 
 # --- Sources for the full recompute ----------------------------------------------------------
@@ -158,7 +160,11 @@ def _reviews() -> Iterator[EventSpec]:
     for row in model.objects.values("pk", f"{who}_id", *([when] if when else [])):
         if row[f"{who}_id"]:
             yield EventSpec(
-                row[f"{who}_id"], Kind.REVIEW, POINTS[Kind.REVIEW], f"review:{row['pk']}", row.get(when) or timezone.now()
+                row[f"{who}_id"],
+                Kind.REVIEW,
+                POINTS[Kind.REVIEW],
+                f"review:{row['pk']}",
+                row.get(when) or timezone.now(),
             )
 
 
@@ -226,14 +232,20 @@ def month_start(now: datetime | None = None) -> datetime:
 
 
 def top_contributors(*, since: datetime | None = None, limit: int = 5) -> tuple[list[Contributor], dict]:
-    """People ranked by a Bayesian average of reputation earned per post this month.
+    """People ranked by their reputation this month, with small samples shrunk towards the mean.
 
-    score = (points + m * C) / (posts + m), where `points` is the reputation a person earned
-    since the start of the month, `posts` the questions and answers they wrote in that time,
-    C the team's points per post this month (the mean they are shrunk towards) and m
-    (settings.QA_TOP_PRIOR_POSTS, default 5) how many posts' worth of weight the mean gets.
-    One lucky post barely moves a person off the mean; ten good ones do. Two aggregate queries
-    plus one for the people shown.
+    For each person: `points` earned since the start of the month and `posts` (questions and
+    answers) written in that time. Their points per post are replaced by a Bayesian average
+    that pulls towards the team's points per post C with the weight of m posts
+    (settings.QA_TOP_PRIOR_POSTS, default 5):
+
+        rate  = (points + m * C) / (posts + m)
+        score = posts * rate                  (posts counted as at least 1)
+
+    With many posts the score is close to the points actually earned; with one or two posts
+    the rate is mostly the team's mean, so one lucky post cannot top the board (a person with
+    one post of 120 points scores about (120 + 5C) / 6). Two aggregate queries plus one for
+    the people shown.
     """
     since = since or month_start()
     m = max(0, int(getattr(settings, "QA_TOP_PRIOR_POSTS", 5)))
@@ -259,7 +271,8 @@ def top_contributors(*, since: datetime | None = None, limit: int = 5) -> tuple[
         p, n = points.get(uid, 0) or 0, posts.get(uid, 0)
         if p <= 0:
             continue
-        score = (p + m * mean) / (n + m) if (n + m) else float(p)
+        n_eff = max(n, 1)
+        score = n_eff * (p + m * mean) / (n_eff + m)
         ranked.append((score, p, n, uid))
     ranked.sort(key=lambda r: (-r[0], -r[1], r[3]))
     ranked = ranked[:limit]

@@ -50,8 +50,10 @@ def profile(request: HttpRequest, person) -> dict | None:
         .select_related("question")
         .order_by("-created_at")[:5]
     )
-    counts = Answer.objects.visible().filter(author=person).aggregate(
-        total=Count("pk"), accepted=Count("pk", filter=Q(is_accepted=True))
+    counts = (
+        Answer.objects.visible()
+        .filter(author=person)
+        .aggregate(total=Count("pk"), accepted=Count("pk", filter=Q(is_accepted=True)))
     )
     question_total = Question.objects.visible().filter(author=person).count()
     if not (points or questions or answers):

@@ -136,7 +136,9 @@ def question_page(*, pk: int, user) -> QuestionPage:
     for c in comment_qs:
         comments[c.post_id].append(c)
     my_votes = dict(Vote.objects.filter(user=user, post_id__in=post_ids).values_list("post_id", "value"))
-    my_flags = set(Flag.objects.filter(user=user, post_id__in=post_ids, resolution="").values_list("post_id", flat=True))
+    my_flags = set(
+        Flag.objects.filter(user=user, post_id__in=post_ids, resolution="").values_list("post_id", flat=True)
+    )
     routings = list(QuestionRouting.objects.filter(question=question).select_related("user__reputation"))
     following = Follow.objects.filter(user=user, target=FollowTarget.QUESTION, question=question).exists()
     return QuestionPage(

@@ -92,17 +92,17 @@ def check_rate_limit(*, user, what: str = "post") -> None:
     if what == "comment":
         limit = settings.QA_NEW_ACCOUNT_COMMENTS_PER_HOUR
         times = list(
-            Comment.objects.filter(author=user, created_at__gte=since).order_by("created_at").values_list(
-                "created_at", flat=True
-            )
+            Comment.objects.filter(author=user, created_at__gte=since)
+            .order_by("created_at")
+            .values_list("created_at", flat=True)
         )
         noun = "comments"
     else:
         limit = settings.QA_NEW_ACCOUNT_POSTS_PER_HOUR
         times = list(
-            Post.objects.filter(author=user, created_at__gte=since).order_by("created_at").values_list(
-                "created_at", flat=True
-            )
+            Post.objects.filter(author=user, created_at__gte=since)
+            .order_by("created_at")
+            .values_list("created_at", flat=True)
         )
         noun = "questions and answers"
     if len(times) >= limit:
@@ -376,7 +376,11 @@ def question_edit(
         question.tags.set(tags)
         question.labels.set([Label.objects.get_or_create(name=name)[0] for name in labels])
         _revise(
-            post=question, editor=editor, title=question.title, tags=_tags_text(tags, labels), summary=summary or "Edited"
+            post=question,
+            editor=editor,
+            title=question.title,
+            tags=_tags_text(tags, labels),
+            summary=summary or "Edited",
         )
         _notify_mentions(
             people=mentioned,
@@ -412,9 +416,7 @@ def resolve_techniques(ids: Iterable[int]):
     found = TechniquePage.objects.live().in_bulk(ids)
     missing = [i for i in ids if i not in found]
     if missing:
-        raise ValidationError(
-            {"technique_ids": [f"No published technique with id {', '.join(map(str, missing))}."]}
-        )
+        raise ValidationError({"technique_ids": [f"No published technique with id {', '.join(map(str, missing))}."]})
     return [found[i] for i in ids]
 
 
@@ -451,11 +453,11 @@ def answer_create(*, question: Question, author, body: str, techniques: Sequence
                 dedupe_key=f"qa-answer:{answer.pk}",
             )
             notified.add(question.author_id)
-        _notify_mentions(people=mentioned, actor=author, key=f"post:{answer.pk}", title=question.title, url=url, skip=notified)
-        notified |= {p.pk for p in mentioned}
-        followers = Follow.objects.filter(target=FollowTarget.QUESTION, question=question).exclude(
-            user_id__in=notified
+        _notify_mentions(
+            people=mentioned, actor=author, key=f"post:{answer.pk}", title=question.title, url=url, skip=notified
         )
+        notified |= {p.pk for p in mentioned}
+        followers = Follow.objects.filter(target=FollowTarget.QUESTION, question=question).exclude(user_id__in=notified)
         for follow in followers.select_related("user"):
             if follow.user.is_active:
                 notify(
@@ -698,7 +700,9 @@ def post_moderate(*, post: Post, moderator, action: str, duplicate_of: Question 
             Post.objects.filter(pk=post.pk).update(hidden_reason="", hidden_at=None)
             resolution = FlagResolution.DISMISSED
             message = "Flags dismissed; the post is visible." if action == "dismiss" else "Visible again."
-        Flag.objects.filter(post=post, resolution="").update(resolution=resolution, resolved_at=now, resolved_by=moderator)
+        Flag.objects.filter(post=post, resolution="").update(
+            resolution=resolution, resolved_at=now, resolved_by=moderator
+        )
         _recount_answers(post)
         post.refresh_from_db()
         if post.author and action in ("hide", "duplicate"):

@@ -43,7 +43,11 @@ def _visible_post(request: HttpRequest, pk: int) -> Post:
 
 
 def _question_id(post: Post) -> int:
-    return post.pk if post.kind == PostKind.QUESTION else Answer.objects.values_list("question_id", flat=True).get(pk=post.pk)
+    return (
+        post.pk
+        if post.kind == PostKind.QUESTION
+        else Answer.objects.values_list("question_id", flat=True).get(pk=post.pk)
+    )
 
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponse:
@@ -146,9 +150,7 @@ def ask(request: HttpRequest) -> HttpResponse:
                 _apply_errors(form, exc)
             else:
                 names = ", ".join(r.user.name for r in question.routings.select_related("user"))
-                messages.success(
-                    request, f"Your question is posted{' and was sent to ' + names if names else ''}."
-                )
+                messages.success(request, f"Your question is posted{' and was sent to ' + names if names else ''}.")
                 return redirect(question.get_absolute_url())
     return render(request, "community/qa/ask.html", {"form": form}, status=status)
 

@@ -72,7 +72,7 @@ def test_ask_route_answer_vote_accept_through_the_api(api_for, newhire, rainmake
     assert detail["answers"][0]["is_accepted"] is True
     assert detail["answers"][0]["score"] == 1 and detail["score"] == 1
     assert detail["deal_context"]["size"] == "100k-500k"
-    assert '<strong>20%</strong>' in detail["body_html"]
+    assert "<strong>20%</strong>" in detail["body_html"]
     # Reputation: +10 for the upvote, +15 accepted (rainmaker); +5 question upvote, +2 for accepting (new hire).
     assert Reputation.objects.get(user=rainmaker).points == 25
     assert Reputation.objects.get(user=newhire).points == 7

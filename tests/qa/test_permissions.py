@@ -121,7 +121,10 @@ def test_hidden_posts_are_invisible_to_others(api_for, pages, thread, manager, m
     assert api_for(mentor).get(f"/api/v1/questions/{q.pk}").status_code == 404
     assert pages(mentor).get(f"/questions/{q.pk}/").status_code == 404
     assert api_for(mentor).post(f"/api/v1/posts/{q.pk}/vote", {"value": 1}).status_code == 404
-    assert api_for(mentor).post(f"/api/v1/questions/{q.pk}/answers", {"body": "An answer to a hidden one"}).status_code == 404
+    assert (
+        api_for(mentor).post(f"/api/v1/questions/{q.pk}/answers", {"body": "An answer to a hidden one"}).status_code
+        == 404
+    )
     # The author and managers still see it, with the reason.
     assert api_for(newhire).get(f"/api/v1/questions/{q.pk}").json()["is_hidden"] is True
     assert "Hidden by a manager" in pages(manager).get(f"/questions/{q.pk}/").content.decode()

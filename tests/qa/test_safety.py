@@ -58,11 +58,17 @@ def test_tags_with_markup_are_refused(api_for, pages, newhire):
         ({"title": "A perfectly fine title", "body": "Long enough body here.", "stage": "nope"}, "stage"),
         ({"title": "A perfectly fine title", "body": "Long enough body here.", "persona": 99999}, "persona"),
         ({"title": "A perfectly fine title", "body": "Long enough body here.", "deal_size": "huge"}, "deal_size"),
-        ({"title": "A perfectly fine title", "body": "Long enough body here.", "deal_industry": "mars"}, "deal_industry"),
+        (
+            {"title": "A perfectly fine title", "body": "Long enough body here.", "deal_industry": "mars"},
+            "deal_industry",
+        ),
         ({"title": "x" * 201, "body": "Long enough body here."}, "title"),
         ({"body": "Long enough body here."}, "title"),
         ({"title": "A perfectly fine title", "body": "Long enough body here.", "tags": "not-a-list"}, "tags"),
-        ({"title": "A perfectly fine title", "body": "Long enough body here.", "tags": [f"t{i}" for i in range(6)]}, "tags"),
+        (
+            {"title": "A perfectly fine title", "body": "Long enough body here.", "tags": [f"t{i}" for i in range(6)]},
+            "tags",
+        ),
     ],
 )
 def test_bad_questions_get_field_errors(api_for, newhire, payload, field):
