@@ -24,9 +24,9 @@ class DealSize(models.TextChoices):
     """Annual contract value bands (the team's currency)."""
 
     UNDER_25K = "lt25k", "Under 25k"
-    FROM_25K = "25k-100k", "25k – 100k"
-    FROM_100K = "100k-500k", "100k – 500k"
-    FROM_500K = "500k-1m", "500k – 1M"
+    FROM_25K = "25k-100k", "25k \u2013 100k"
+    FROM_100K = "100k-500k", "100k \u2013 500k"
+    FROM_500K = "500k-1m", "500k \u2013 1M"
     OVER_1M = "gt1m", "Over 1M"
 
 
@@ -78,14 +78,14 @@ class Post(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} {self.pk}"
 
-    @property
-    def is_hidden(self) -> bool:
-        return bool(self.hidden_reason)
-
     def get_absolute_url(self) -> str:
         if self.kind == PostKind.QUESTION:
             return reverse("qa:detail", args=[self.pk])
         return reverse("qa:detail", args=[self.as_answer.question_id]) + f"#post-{self.pk}"
+
+    @property
+    def is_hidden(self) -> bool:
+        return bool(self.hidden_reason)
 
 
 class Label(models.Model):

@@ -49,10 +49,8 @@ def questions_list(
     Hidden questions appear only in their author's "My questions" (and for managers).
     """
     qs = questions_base()
-    if tab == "mine":
-        qs = qs.filter(author=user)
-    else:
-        qs = qs.visible_to(user) if user.is_manager else qs.visible()
+    # Hidden questions: in their author's "My questions", and for managers everywhere.
+    qs = qs.filter(author=user) if tab == "mine" else qs.visible_to(user) if user.is_manager else qs.visible()
     if tab == "unanswered":
         qs = qs.unanswered()
     elif tab == "asked":

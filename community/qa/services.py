@@ -14,10 +14,6 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts import policy
-from core.markdown import find_mentions, plain_text, render_markdown
-from notifications.services import notify
-from taxonomy.models import SkillTag
-
 from community.models import (
     Answer,
     AnswerCitation,
@@ -37,6 +33,9 @@ from community.models import (
     Reputation,
     Vote,
 )
+from core.markdown import find_mentions, plain_text, render_markdown
+from notifications.services import notify
+from taxonomy.models import SkillTag
 
 from . import reputation, routing
 

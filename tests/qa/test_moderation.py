@@ -121,7 +121,7 @@ def test_edits_keep_a_revision_history_with_diffs(pages, ask, newhire, manager):
     assert [r.editor.username for r in revs] == ["newhire", "newhire", "manager"]
     html = c.get(f"/questions/posts/{q.pk}/history/").content.decode()
     assert "Corrected the number" in html
-    assert '<del><span aria-hidden="true">− </span>Procurement wants 20% off.</del>' in html
+    assert '<del><span aria-hidden="true">\u2212 </span>Procurement wants 20% off.</del>' in html
     assert '<ins><span aria-hidden="true">+ </span>Procurement wants 25% off.</ins>' in html
     assert "Dana Okafor" in html
 

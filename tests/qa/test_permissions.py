@@ -62,7 +62,7 @@ def test_api_needs_credentials(thread):
 
 
 def test_inactive_members_are_refused(api_for, thread):
-    q, _ = thread
+    _ = thread
     gone = make_user("gone")
     client = api_for(gone)
     gone.is_active = False
@@ -101,7 +101,7 @@ def test_authors_edit_their_own_posts_and_managers_any(pages, thread, newhire, m
 
 
 def test_moderation_is_for_managers(pages, thread, rainmaker, mentor, manager):
-    q, a = thread
+    _q, a = thread
     assert pages(rainmaker).get("/questions/moderation/").status_code == 403
     assert pages(rainmaker).post(f"/questions/posts/{a.pk}/moderate/", {"action": "hide"}).status_code == 403
     assert not Answer.objects.get(pk=a.pk).is_hidden
@@ -109,14 +109,14 @@ def test_moderation_is_for_managers(pages, thread, rainmaker, mentor, manager):
 
 
 def test_you_cannot_flag_your_own_post(pages, thread, rainmaker, mentor):
-    q, a = thread
+    _q, a = thread
     assert pages(rainmaker).get(f"/questions/posts/{a.pk}/flag/").status_code == 403
     assert pages(mentor).get(f"/questions/posts/{a.pk}/flag/").status_code == 200
     assert Flag.objects.count() == 0
 
 
 def test_hidden_posts_are_invisible_to_others(api_for, pages, thread, manager, mentor, newhire):
-    q, a = thread
+    q, _a = thread
     services.post_moderate(post=q, moderator=manager, action="hide")
     assert api_for(mentor).get(f"/api/v1/questions/{q.pk}").status_code == 404
     assert pages(mentor).get(f"/questions/{q.pk}/").status_code == 404
@@ -132,7 +132,7 @@ def test_hidden_posts_are_invisible_to_others(api_for, pages, thread, manager, m
 
 
 def test_history_of_a_hidden_post_is_hidden_too(pages, thread, manager, mentor):
-    q, a = thread
+    _q, a = thread
     services.post_moderate(post=a, moderator=manager, action="hide")
     assert pages(mentor).get(f"/questions/posts/{a.pk}/history/").status_code == 404
     assert pages(manager).get(f"/questions/posts/{a.pk}/history/").status_code == 200

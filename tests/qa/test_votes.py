@@ -85,7 +85,7 @@ def test_fifty_concurrent_votes_give_the_exact_total():
         try:
             barrier.wait(timeout=30)
             services.vote_cast(post_id=q.pk, user=user, value=value)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()
