@@ -26,6 +26,7 @@ from community.models import (
     AnswerCitation,
     Comment,
     DealSize,
+    Flag,
     Follow,
     FollowTarget,
     Post,
@@ -212,6 +213,17 @@ def seed(ctx: DemoContext) -> None:
     Comment.objects.bulk_create(comments, batch_size=1000)
     for pk, n in counts.items():
         Post.objects.filter(pk=pk).update(comment_count=F("comment_count") + n)
+
+    # A few flags waiting in the managers' moderation queue.
+    flag_notes = [
+        ("wrong", "Offering a discount before discovery goes against our pricing policy."),
+        ("spam", "Links to an external course, looks like self-promotion."),
+        ("wrong", "This contradicts what legal told us about liability caps."),
+    ]
+    answers_only = [p for p in all_posts if isinstance(p, Answer)]
+    for (reason, note), post in zip(flag_notes, rng.sample(answers_only, k=min(3, len(answers_only))), strict=False):
+        flagger = rng.choice([u for u in everyone if u.pk != post.author_id])
+        Flag.objects.create(post_id=post.pk, user=flagger, reason=reason, note=note, trusted=flagger.is_rainmaker)
 
     # "Asked to": who each question was routed to on posting (by the real routing rules).
     routings: list[QuestionRouting] = []

@@ -35,14 +35,25 @@ def revision_diffs(revisions: list) -> list[dict]:
     rows = []
     previous = None
     for rev in revisions:
-        rows.append(
-            {
-                "revision": rev,
-                "title": diff_lines(previous.title if previous else "", rev.title) if rev.title or previous else [],
-                "tags": diff_lines(previous.tags if previous else "", rev.tags),
-                "body": diff_lines(previous.body if previous else "", rev.body),
-                "first": previous is None,
-            }
-        )
+        if previous is None:  # the first version is shown as it was, not as one big insertion
+            rows.append(
+                {
+                    "revision": rev,
+                    "title": [DiffLine("equal", rev.title)] if rev.title else [],
+                    "tags": [DiffLine("equal", rev.tags)] if rev.tags else [],
+                    "body": [DiffLine("equal", line) for line in rev.body.splitlines()],
+                    "first": True,
+                }
+            )
+        else:
+            rows.append(
+                {
+                    "revision": rev,
+                    "title": diff_lines(previous.title, rev.title),
+                    "tags": diff_lines(previous.tags, rev.tags),
+                    "body": diff_lines(previous.body, rev.body),
+                    "first": False,
+                }
+            )
         previous = rev
     return list(reversed(rows))

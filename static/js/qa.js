@@ -26,7 +26,7 @@
       } catch (e) { result = { ok: false }; }
       if (ticket !== latest) return; /* a newer keystroke won */
       if (!result.ok || !result.data || !Array.isArray(result.data.results)) {
-        if (result.status === 404 || result.status >= 500 || !result.ok) broken = result.status === 404;
+        if (result.status === 404) broken = true; /* no search service here: stop asking */
         panel.hidden = true;
         return;
       }
