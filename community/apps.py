@@ -6,3 +6,9 @@ class CommunityConfig(AppConfig):
 
     name = "community"
     verbose_name = "Community"
+
+    def ready(self) -> None:
+        # --- Questions and answers: home/profile sections and the daily reputation recompute ---
+        from community.qa import setup as qa_setup
+
+        qa_setup.ready()

@@ -86,6 +86,18 @@ rule("notifications.view", is_self, "These notifications belong to someone else.
 # --- Techniques and outcomes (community) ---------------------------------------------------
 
 # --- Questions and answers (community) -----------------------------------------------------
+# Objects are posts (questions, answers) or comments; `is_author` reads their `author_id`.
+rule("qa.view", is_active_member, "Sign in to read the team's questions.")
+rule("qa.ask", is_active_member, "Sign in to ask a question.")
+rule("qa.answer", is_active_member, "Sign in to answer.")
+rule("qa.comment", is_active_member, "Sign in to comment.")
+rule("qa.vote", is_active_member & ~is_author, "You cannot vote on your own post.")
+rule("qa.accept", is_author | is_manager, "Only the person who asked (or a manager) can accept an answer.")
+rule("qa.edit", is_author | is_manager, "You can edit only your own posts; managers can edit any.")
+rule("qa.flag", is_active_member & ~is_author, "You cannot flag your own post.")
+rule("qa.moderate", is_manager, "Only managers can moderate questions and answers.")
+rule("qa.view_hidden", is_author | is_manager, "This post is hidden while a manager reviews it.")
+rule("qa.follow", is_active_member, "Sign in to follow questions, tags and stages.")
 
 # --- Discussion threads (community) --------------------------------------------------------
 

@@ -35,6 +35,9 @@ api.add_router("/notifications", notifications_router)
 api.add_router("/markdown", markdown_router)
 # --- Techniques and outcomes ----------------------------------------------------------------
 # --- Questions and answers ------------------------------------------------------------------
+from community.qa.api import router as qa_router  # noqa: E402
+
+api.add_router("", qa_router)
 # --- Search ---------------------------------------------------------------------------------
 # --- Discussion threads ---------------------------------------------------------------------
 # --- Mentoring ------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ DEMO_SEEDERS = [
     "accounts.demo.seed",
     # --- Techniques and outcomes ---
     # --- Questions and answers ---
+    "community.demo_qa.seed",
     # --- Discussion threads ---
     # --- Mentoring ---
     # --- Search (index everything last) ---
@@ -217,6 +218,20 @@ WAGTAIL_USER_CUSTOM_FIELDS = ["display_name"]
 NINJA_PAGINATION_CLASS = "ninja.pagination.PageNumberPagination"
 NINJA_PAGINATION_PER_PAGE = 20
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 100
+
+# --- Questions and answers --------------------------------------------------------------
+# How many rainmakers and mentors a new question is routed to.
+QA_ROUTING_LIMIT = env.int("QA_ROUTING_LIMIT", default=3)
+# New accounts (younger than this, with no rainmaker/mentor/manager role and little
+# reputation) may post only so many questions and answers (and comments) an hour.
+QA_NEW_ACCOUNT_DAYS = env.int("QA_NEW_ACCOUNT_DAYS", default=7)
+QA_NEW_ACCOUNT_POSTS_PER_HOUR = env.int("QA_NEW_ACCOUNT_POSTS_PER_HOUR", default=5)
+QA_NEW_ACCOUNT_COMMENTS_PER_HOUR = env.int("QA_NEW_ACCOUNT_COMMENTS_PER_HOUR", default=15)
+# Reputation that makes a flagger trusted; open trusted flags that hide a post until review.
+QA_TRUSTED_REPUTATION = env.int("QA_TRUSTED_REPUTATION", default=50)
+QA_AUTO_HIDE_FLAGS = env.int("QA_AUTO_HIDE_FLAGS", default=3)
+# "Top contributors this month": prior strength (in posts) of the Bayesian average.
+QA_TOP_PRIOR_POSTS = env.int("QA_TOP_PRIOR_POSTS", default=5)
 
 # --- Security defaults that hold everywhere ---------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -1,0 +1,1 @@
+"""Questions and answers: services (writes), selectors (reads), routing, reputation, views and API."""

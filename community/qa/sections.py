@@ -1,0 +1,83 @@
+"""The home and profile sections of questions and answers (see core.sections)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, Sum
+from django.http import HttpRequest
+
+from community.models import Answer, Question, Reputation, ReputationEvent
+
+from . import selectors
+
+
+def home_for_you(request: HttpRequest, subject) -> dict | None:
+    """Unanswered questions routed to the person, or in their expertise (three queries)."""
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    questions = selectors.unanswered_for(user=user, limit=5)
+    if not questions and not (user.is_rainmaker or user.is_mentor):
+        return None
+    return {"questions": questions}
+
+
+def home_new(request: HttpRequest, subject) -> dict | None:
+    if not request.user.is_authenticated:
+        return None
+    return {"questions": list(selectors.questions_base().visible().order_by("-created_at", "-post_ptr_id")[:6])}
+
+
+def profile(request: HttpRequest, person) -> dict | None:
+    """A person's reputation, its breakdown, and their latest questions and answers."""
+    if person is None:
+        return None
+    points = Reputation.objects.filter(user=person).values_list("points", flat=True).first() or 0
+    breakdown = list(
+        ReputationEvent.objects.filter(user=person)
+        .values("kind")
+        .annotate(points=Sum("points"), n=Count("id"))
+        .order_by("-points")
+    )
+    labels = dict(ReputationEvent.Kind.choices)
+    for row in breakdown:
+        row["label"] = labels.get(row["kind"], row["kind"])
+    questions = list(
+        Question.objects.visible().filter(author=person).select_related("stage").order_by("-created_at")[:5]
+    )
+    answers = list(
+        Answer.objects.visible()
+        .filter(author=person, question__hidden_reason="")
+        .select_related("question")
+        .order_by("-created_at")[:5]
+    )
+    counts = (
+        Answer.objects.visible()
+        .filter(author=person)
+        .aggregate(total=Count("pk"), accepted=Count("pk", filter=Q(is_accepted=True)))
+    )
+    question_total = Question.objects.visible().filter(author=person).count()
+    if not (points or questions or answers):
+        return None
+    return {
+        "points": points,
+        "breakdown": breakdown,
+        "questions": questions,
+        "answers": answers,
+        "answer_total": counts["total"],
+        "accepted_total": counts["accepted"],
+        "question_total": question_total,
+    }
+
+
+def question_panel(request: HttpRequest, question) -> dict | None:  # pragma: no cover - placeholder slot
+    return None
+
+
+def register() -> None:
+    from core import sections
+
+    sections.register(
+        "home", "qa.for_you", template="community/qa/sections/home_for_you.html", context=home_for_you, order=20
+    )
+    sections.register("home", "qa.new", template="community/qa/sections/home_new.html", context=home_new, order=30)
+    sections.register("profile", "qa", template="community/qa/sections/profile.html", context=profile, order=30)

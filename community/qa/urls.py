@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "qa"
+
+urlpatterns = [
+    path("", views.question_list, name="list"),
+    path("ask/", views.ask, name="ask"),
+    path("follow/", views.follow, name="follow"),
+    path("moderation/", views.moderation, name="moderation"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/answer/", views.answer, name="answer"),
+    path("posts/<int:pk>/edit/", views.edit_post, name="edit"),
+    path("posts/<int:pk>/history/", views.history, name="history"),
+    path("posts/<int:pk>/comment/", views.comment, name="comment"),
+    path("posts/<int:pk>/vote/", views.vote, name="vote"),
+    path("posts/<int:pk>/flag/", views.flag, name="flag"),
+    path("posts/<int:pk>/moderate/", views.moderate, name="moderate"),
+    path("answers/<int:pk>/accept/", views.accept, name="accept"),
+]

@@ -1,0 +1,89 @@
+"""Pages and API calls run a constant number of queries, whatever the number of answers and rows."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from community.models import Answer, Comment, Question, Vote
+from community.qa import services
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _answers(q, n: int, people) -> None:
+    for i in range(n):
+        author = people[i % len(people)]
+        a = Answer.objects.create(question=q, author=author, body=f"Answer {i} with detail.", body_html="<p>x</p>")
+        Comment.objects.create(post=a, author=people[(i + 1) % len(people)], body="Which stage?", body_html="<p>c</p>")
+        Vote.objects.create(post=a, user=people[(i + 2) % len(people)], value=1)
+    Question.objects.filter(pk=q.pk).update(answer_count=n)
+
+
+def _count(fn) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        fn()
+    return len(ctx.captured_queries)
+
+
+@pytest.fixture
+def people(db):
+    return [make_user(f"p{i}", roles=("rainmaker",)) for i in range(5)]
+
+
+def test_question_page_and_api_queries_do_not_grow_with_answers(pages, api_for, ask, newhire, people):
+    small, large = ask(), ask(title="Another question about discounts")
+    _answers(small, 1, people)
+    _answers(large, 100, people)
+    services.question_route(question=large)
+    c = pages(newhire)
+    api = api_for(newhire)
+    c.get(f"/questions/{small.pk}/")  # warm caches (sessions, site root)
+    n_small = _count(lambda: c.get(f"/questions/{small.pk}/"))
+    n_large = _count(lambda: c.get(f"/questions/{large.pk}/"))
+    assert n_large == n_small, (n_small, n_large)
+    assert c.get(f"/questions/{large.pk}/").content.decode().count('class="card qa-post') == 101
+    api.get(f"/api/v1/questions/{small.pk}")
+    a_small = _count(lambda: api.get(f"/api/v1/questions/{small.pk}"))
+    a_large = _count(lambda: api.get(f"/api/v1/questions/{large.pk}"))
+    assert a_large == a_small, (a_small, a_large)
+    assert len(api.get(f"/api/v1/questions/{large.pk}").json()["answers"]) == 100
+
+
+def test_lists_run_a_constant_number_of_queries(pages, api_for, ask, newhire, people, skill):
+    ask()
+    c, api = pages(newhire), api_for(newhire)
+    c.get("/questions/")
+    small = _count(lambda: c.get("/questions/"))
+    api_small = _count(lambda: api.get("/api/v1/questions"))
+    for i in range(30):
+        q = services.question_create(
+            author=people[i % 5],
+            title=f"Question number {i} about pricing",
+            body="Body long enough to pass.",
+            tags=[skill],
+        )
+        services.answer_create(question=q, author=people[(i + 1) % 5], body="An answer long enough.")
+    large = _count(lambda: c.get("/questions/"))
+    api_large = _count(lambda: api.get("/api/v1/questions"))
+    assert large <= small, (small, large)
+    assert api_large <= api_small, (api_small, api_large)
+    for tab in ("unanswered", "mine", "asked", "following", "votes", "active"):
+        assert c.get(f"/questions/?tab={tab}").status_code == 200
+        assert api.get(f"/api/v1/questions?tab={tab}").status_code == 200
+
+
+def test_home_and_profile_sections_are_constant(pages, ask, newhire, rainmaker, people, skill):
+    rainmaker.expertise.add(skill)
+    ask()
+    c = pages(rainmaker)
+    c.get("/")
+    small_home = _count(lambda: c.get("/"))
+    small_profile = _count(lambda: c.get("/people/rainmaker/"))
+    for i in range(10):
+        q = ask(author=people[i % 5], title=f"Unanswered question number {i}")
+        services.answer_create(question=q, author=rainmaker, body="My answer, long enough.")
+    assert _count(lambda: c.get("/")) == small_home
+    assert _count(lambda: c.get("/people/rainmaker/")) == small_profile
