@@ -37,4 +37,7 @@ api.add_router("/markdown", markdown_router)
 # --- Questions and answers ------------------------------------------------------------------
 # --- Search ---------------------------------------------------------------------------------
 # --- Discussion threads ---------------------------------------------------------------------
+from community.discussion_api import router as discussion_router  # noqa: E402
+
+api.add_router("/threads", discussion_router)
 # --- Mentoring ------------------------------------------------------------------------------

@@ -33,6 +33,8 @@ urlpatterns = [
     path("people/", include((people_urlpatterns, "people"))),
     path("notifications/", include("notifications.urls")),
     # --- Feature apps ---------------------------------------------------------------------
+    # Discussion threads
+    path("discussions/", include("community.discussion_urls")),
     # Admin sites
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
