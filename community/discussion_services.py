@@ -253,7 +253,7 @@ def message_post(
     _check_rate(author)
     mentioned = _mentioned_users(body)
     with transaction.atomic():
-        locked, seq = _next_seq(thread.pk)
+        _, seq = _next_seq(thread.pk)
         if client_id:  # a concurrent retry may have won while we waited for the lock
             existing = messages_qs().filter(thread=thread, author=author, client_id=client_id).first()
             if existing is not None:

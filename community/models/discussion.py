@@ -153,6 +153,10 @@ class Message(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq} in thread {self.thread_id}"
 
+    def get_absolute_url(self) -> str:
+        url = reverse("discussion:thread", kwargs={"thread_id": self.thread_id})
+        return f"{url}#m-{self.seq}"
+
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
@@ -160,10 +164,6 @@ class Message(models.Model):
     @property
     def is_edited(self) -> bool:
         return self.edited_at is not None
-
-    def get_absolute_url(self) -> str:
-        url = reverse("discussion:thread", kwargs={"thread_id": self.thread_id})
-        return f"{url}#m-{self.seq}"
 
 
 class ThreadReadState(models.Model):
