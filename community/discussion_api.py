@@ -12,7 +12,7 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import Throttled
 
 from accounts import policy
@@ -112,7 +112,9 @@ def _thread(request: HttpRequest, thread_id: int, perm: str = "discussion.view_t
     thread = selectors.thread_get(thread_id)
     if thread is None:
         raise Http404("There is no such discussion.")
-    policy.require(request.auth, perm, thread)
+    policy.require(request.auth, "discussion.view_thread", thread)
+    if perm != "discussion.view_thread":
+        policy.require(request.auth, perm, thread)
     return thread
 
 
@@ -211,7 +213,7 @@ def post_message(request: HttpRequest, thread_id: int, payload: MessageIn):
     except discussion_services.RateLimited as exc:
         raise Throttled(exc.retry_after) from exc
     status, message = created_or_existing(message, created)
-    return status, selectors.message_payload(message)
+    return Status(status, selectors.message_payload(message))
 
 
 def _message(thread: Thread, message_id: int):
@@ -259,7 +261,7 @@ def add_member(request: HttpRequest, thread_id: int, payload: MemberIn):
     policy.require(request.auth, "discussion.manage_members")
     user = get_object_or_404(get_user_model(), username=payload.username, is_active=True)
     discussion_services.thread_add_member(thread=thread, user=user, added_by=request.auth)
-    return 201, {"username": user.username, "name": user.name}
+    return Status(201, {"username": user.username, "name": user.name})
 
 
 @router.delete(
@@ -273,4 +275,4 @@ def remove_member(request: HttpRequest, thread_id: int, username: str):
     user = get_object_or_404(get_user_model(), username=username)
     if not discussion_services.thread_remove_member(thread=thread, user=user):
         raise Http404(f"{username} is not a member of this discussion.")
-    return 204, None
+    return Status(204, None)

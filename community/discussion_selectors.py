@@ -133,6 +133,7 @@ def followed_threads(user) -> list[Thread]:
                 "messages",
                 filter=Q(messages__seq__gt=Subquery(states), messages__deleted_at__isnull=True)
                 & ~Q(messages__author=user),
+                distinct=True,
             )
         )
         .order_by(F("last_message_at").desc(nulls_last=True), "-pk")[:50]
@@ -151,6 +152,7 @@ def rooms(user) -> list[Thread]:
                 "messages",
                 filter=Q(messages__seq__gt=Subquery(states), messages__deleted_at__isnull=True)
                 & ~Q(messages__author=user),
+                distinct=True,
             ),
             followed=Count("read_states", filter=Q(read_states__user=user), distinct=True),
         )

@@ -86,10 +86,12 @@ def _ensure_read_states(thread: Thread, users: Iterable) -> None:
     )
 
 
-def thread_create_room(*, title: str, topic: str = "", created_by, is_private: bool = False, members=()) -> Thread:
+def thread_create_room(
+    *, title: str, topic: str = "", created_by, is_private: bool = False, members=(), hashtag: bool = True
+) -> Thread:
     """A standalone team room ("#deal-desk"); private rooms admit `members` only."""
     title = title.strip()
-    if title and not title.startswith("#"):
+    if hashtag and title and not title.startswith("#"):
         title = "#" + title.lstrip("#")
     with transaction.atomic():
         thread = Thread(
@@ -157,7 +159,7 @@ def thread_create_private(
     members = list(members)
     if parent is not None:
         return thread_for_object(parent, kind=kind, title=title, private=True, members=members, created_by=created_by)  # type: ignore[return-value]
-    return thread_create_room(title=title, created_by=created_by, is_private=True, members=members)
+    return thread_create_room(title=title, created_by=created_by, is_private=True, members=members, hashtag=False)
 
 
 def thread_add_member(*, thread: Thread, user, added_by=None) -> ThreadMember:

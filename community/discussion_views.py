@@ -24,7 +24,9 @@ def _thread_or_404(request: HttpRequest, thread_id: int, perm: str = "discussion
     thread = selectors.thread_get(thread_id)
     if thread is None:
         raise Http404("There is no such discussion.")
-    policy.require(request.user, perm, thread)
+    policy.require(request.user, "discussion.view_thread", thread)
+    if perm != "discussion.view_thread":
+        policy.require(request.user, perm, thread)
     return thread
 
 

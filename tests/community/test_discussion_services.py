@@ -47,7 +47,9 @@ def test_client_id_makes_posting_idempotent(room, newhire, rainmaker):
 
 
 def test_bodies_are_markdown_cleaned_and_bounded(room, newhire, settings):
-    m, _ = services.message_post(thread=room, author=newhire, body="<script>alert(1)</script> **bold** [x](javascript:alert(1))")
+    m, _ = services.message_post(
+        thread=room, author=newhire, body="<script>alert(1)</script> **bold** [x](javascript:alert(1))"
+    )
     assert "<script>" not in m.body_html and "<strong>bold</strong>" in m.body_html and "javascript:" not in m.body_html
     settings.DISCUSSION_LIMITS = {"message_chars": 10}
     with pytest.raises(ValidationError, match="at most 10 characters"):

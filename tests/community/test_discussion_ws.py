@@ -63,9 +63,7 @@ def test_resume_after_disconnect_replays_each_missed_change_once_in_order(room, 
         first = await database_sync_to_async(Message.objects.get)(client_id="a-1")
         for i in (3, 4, 5):
             await post(thread=room, author=rainmaker, body=f"Reply {i}")
-        await database_sync_to_async(services.message_edit)(
-            message=first, user=newhire, body="Note 1 (fixed)"
-        )  # seq 6
+        await database_sync_to_async(services.message_edit)(message=first, user=newhire, body="Note 1 (fixed)")  # seq 6
         a = communicator(room.pk, user=newhire)
         try:
             await join(a, last_seq=2)
