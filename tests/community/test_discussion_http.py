@@ -122,7 +122,7 @@ def test_form_post_without_javascript_then_reload(client_for, room, newhire, rai
     page = c.get(f"/discussions/{room.pk}/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert 'data-thread="%d"' % room.pk in html and 'name="client_id"' in html and "#deal-desk" in html
+    assert f'data-thread="{room.pk}"' in html and 'name="client_id"' in html and "#deal-desk" in html
     client_id = page.context["form"].initial["client_id"]
     form = {"body": "Pricing call went well, **next step agreed**.", "client_id": client_id, "csrfmiddlewaretoken": ""}
     c.get(f"/discussions/{room.pk}/")  # sets the CSRF cookie

@@ -136,7 +136,7 @@ def test_private_thread_refuses_non_members_and_the_signed_out(coach_thread, new
     async def scenario():
         for user in (outsider, manager):  # not even a manager reads a coaching thread uninvited
             comm = communicator(coach_thread.pk, user=user)
-            connected, _ = await comm.connect()
+            await comm.connect()
             error = await comm.receive_json_from()
             assert error["type"] == "error" and error["code"] == "forbidden"
             assert (await comm.receive_output())["code"] == 4403
