@@ -73,7 +73,7 @@ def _wait_until_serving(port: int, proc: subprocess.Popen, log: Path, timeout: f
         if proc.poll() is not None:
             raise AssertionError(f"daphne on {port} exited: {log.read_text()[-2000:]}")
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:  # noqa: S310
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
                 if response.status == 200:
                     return
         except OSError:

@@ -30,6 +30,7 @@ DEMO_SEEDERS = [
     # --- Techniques and outcomes ---
     # --- Questions and answers ---
     # --- Discussion threads ---
+    "community.demo_threads.seed",
     # --- Mentoring ---
     # --- Search (index everything last) ---
 ]
