@@ -143,7 +143,7 @@ def _write_messages(ctx: DemoContext, thread: Thread, script, users, *, start_da
     when = now - timedelta(days=start_days_ago)
     known = set(users)
     rows: list[Message] = []
-    for i, (username, text, reply_index) in enumerate(script):
+    for i, (username, text, _reply) in enumerate(script):
         author = users.get(username)
         if author is None:
             continue
@@ -240,7 +240,7 @@ def seed(ctx: DemoContext) -> None:
     # newhire follows the rooms and finds a few unread messages; the mentor follows EMEA.
     newhire = users.get("newhire")
     if newhire:
-        deal_desk, enablement, emea = threads
+        deal_desk, enablement, _emea = threads
         _set_read(deal_desk, newhire, deal_desk.last_seq - 3)
         _set_read(enablement, newhire, enablement.last_seq - 2)
     if users.get("mentor"):
