@@ -137,10 +137,12 @@ ASKERS = ["emma.johnson", "liam.obrien", "zoe.nguyen", "noah.fischer", "daniel.m
 PEERS = ["aisha.bello", "kenji.sato", "tom.becker", "mei.chen", "lucia.fernandez", "hannah.kim"]
 
 
-def _write_messages(ctx: DemoContext, thread: Thread, script, users, *, start_days_ago: float) -> list[Message]:
-    now = ctx.now
-    step = timedelta(days=start_days_ago) / max(1, len(script))
-    when = now - timedelta(days=start_days_ago)
+def _write_messages(
+    ctx: DemoContext, thread: Thread, script, users, *, start_days_ago: float, end_hours_ago: float = 3
+) -> list[Message]:
+    now = ctx.now - timedelta(hours=end_hours_ago)
+    step = (timedelta(days=start_days_ago) - timedelta(hours=end_hours_ago)) / max(1, len(script))
+    when = ctx.now - timedelta(days=start_days_ago)
     known = set(users)
     rows: list[Message] = []
     for i, (username, text, _reply) in enumerate(script):
@@ -197,9 +199,9 @@ def seed(ctx: DemoContext) -> None:
         return
     manager = users.get("manager")
     threads: list[Thread] = []
-    for days, (title, topic, script) in zip((21, 14, 10), ROOMS, strict=True):
+    for (days, hours), (title, topic, script) in zip(((21, 2), (14, 26), (10, 5)), ROOMS, strict=True):
         room = Thread.objects.create(kind=ThreadKind.ROOM, title=title, topic=topic, created_by=manager)
-        _write_messages(ctx, room, script, users, start_days_ago=days)
+        _write_messages(ctx, room, script, users, start_days_ago=days, end_hours_ago=hours)
         threads.append(room)
 
     title, topic, members, script = PRIVATE_ROOM
@@ -235,7 +237,7 @@ def seed(ctx: DemoContext) -> None:
             object_id=technique.pk,
             created_by=users.get(author),
         )
-        _write_messages(ctx, thread, script, users, start_days_ago=4 + i * 2)
+        _write_messages(ctx, thread, script, users, start_days_ago=4 + i * 2, end_hours_ago=6 + i * 9)
 
     # newhire follows the rooms and finds a few unread messages; the mentor follows EMEA.
     newhire = users.get("newhire")

@@ -39,7 +39,7 @@
 
   function formatTime(iso) {
     const d = new Date(iso);
-    return d.toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+    return d.toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false });
   }
 
   function avatarHue(id) {
@@ -78,12 +78,27 @@
     const known = new Map(); // message id -> updated_seq
     list.querySelectorAll("li[data-id]").forEach((li) => known.set(parseInt(li.dataset.id, 10), parseInt(li.dataset.updatedSeq, 10)));
 
+    const log = list.parentElement;
+    function scrollable() { return log.scrollHeight > log.clientHeight + 4; }
+    function nearBottom() {
+      if (scrollable()) return log.scrollHeight - log.scrollTop - log.clientHeight < 160;
+      return list.getBoundingClientRect().bottom - window.innerHeight < 160;
+    }
+    function toBottom() {
+      if (scrollable()) log.scrollTop = log.scrollHeight;
+    }
+
     function setStatus(text, state) {
       statusText.textContent = text;
       statusBox.dataset.state = state;
       if (reloadLink) reloadLink.hidden = state === "live";
     }
     setStatus("Connecting…", "connecting");
+    // Times in the reader's own time zone (the server renders UTC).
+    list.querySelectorAll("time[datetime]").forEach((t) => { t.textContent = formatTime(t.getAttribute("datetime")); });
+    // Open on the latest messages (or on the linked one: #m-<seq>).
+    const target = window.location.hash.startsWith("#m-") && list.querySelector(window.location.hash);
+    if (target) log.scrollTop = target.offsetTop - log.offsetTop - 40; else toBottom();
 
     /* --- Sequence bookkeeping --- */
     function saw(seq) {
@@ -144,10 +159,6 @@
       return li;
     }
 
-    function nearBottom() {
-      const rect = list.getBoundingClientRect();
-      return rect.bottom - window.innerHeight < 160;
-    }
 
     /* Insert or update one message; returns true when it changed the page. */
     function upsert(m, opts) {
@@ -168,7 +179,7 @@
         if (!(opts && opts.quiet) && m.author && m.author.id !== me) {
           window.Rainmaker.announce(m.author.name + ": " + (node.querySelector(".msg__body") || node).textContent.slice(0, 140));
         }
-        if (stick || (m.author && m.author.id === me)) node.scrollIntoView({ block: "nearest" });
+        if (stick || (m.author && m.author.id === me)) { toBottom(); if (!scrollable()) node.scrollIntoView({ block: "nearest" }); }
       }
       if (m.author && typers.has(m.author.id)) { typers.delete(m.author.id); renderTyping(); }
       scheduleRead();
