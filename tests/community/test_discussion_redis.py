@@ -43,13 +43,14 @@ def _database_url() -> str:
     return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
-def _start_daphne(port: int, redis_url: str, log: Path) -> subprocess.Popen:
+def start_daphne(port: int, redis_url: str | None, log: Path) -> subprocess.Popen:
+    """A daphne process serving the site against the test database (and Redis when given)."""
     env = {
         **os.environ,
         "PYTHONPATH": f"{ROOT / 'platform'}:{ROOT}",
         "DJANGO_SETTINGS_MODULE": "config.settings.local",
         "DATABASE_URL": _database_url(),
-        "REDIS_URL": redis_url,
+        "REDIS_URL": redis_url or "",
         "SECRET_KEY": settings.SECRET_KEY,  # the same key signs the sessions the test created
         "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -67,7 +68,7 @@ def _start_daphne(port: int, redis_url: str, log: Path) -> subprocess.Popen:
     )
 
 
-def _wait_until_serving(port: int, proc: subprocess.Popen, log: Path, timeout: float = 90) -> None:
+def wait_until_serving(port: int, proc: subprocess.Popen, log: Path, timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -81,7 +82,7 @@ def _wait_until_serving(port: int, proc: subprocess.Popen, log: Path, timeout: f
     raise AssertionError(f"daphne on {port} did not serve within {timeout} s: {log.read_text()[-2000:]}")
 
 
-def _stop(proc: subprocess.Popen) -> None:
+def stop_daphne(proc: subprocess.Popen) -> None:
     proc.terminate()
     try:
         proc.wait(timeout=15)
@@ -109,11 +110,11 @@ def test_two_daphne_processes_share_redis_and_deliver_each_others_messages(
         procs = []
         for port in ports:
             log = tmp_path / f"daphne-{port}.log"
-            proc = _start_daphne(port, redis_url, log)
-            stack.callback(_stop, proc)
+            proc = start_daphne(port, redis_url, log)
+            stack.callback(stop_daphne, proc)
             procs.append((port, proc, log))
         for port, proc, log in procs:
-            _wait_until_serving(port, proc, log)
+            wait_until_serving(port, proc, log)
 
         async def scenario() -> None:
             def socket(port: int, who: str):
