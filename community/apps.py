@@ -14,9 +14,10 @@ class CommunityConfig(AppConfig):
         from . import discussion, discussion_views
 
         discussion.register_builtin_kinds()
-        # The discussion panel under a technique page and (after merge) a question page:
-        # their templates render `core.sections.render("technique"|"question", request, obj)`.
-        for slot in ("technique", "question"):
+        # The discussion panel under a technique page and (after merge) a question page and a
+        # mentorship page: they render `core.sections.render("technique"|"question"|"mentorship",
+        # request, obj)`. Coaching threads show only once mentoring created them (members only).
+        for slot in ("technique", "question", "mentorship"):
             sections.register(
                 slot,
                 "discussion",

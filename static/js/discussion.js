@@ -98,7 +98,9 @@
     list.querySelectorAll("time[datetime]").forEach((t) => { t.textContent = formatTime(t.getAttribute("datetime")); });
     // Open on the latest messages (or on the linked one: #m-<seq>).
     const target = window.location.hash.startsWith("#m-") && list.querySelector(window.location.hash);
-    if (target) log.scrollTop = target.offsetTop - log.offsetTop - 40; else toBottom();
+    if (target) log.scrollTop = target.offsetTop - log.offsetTop - 40;
+    else if (scrollable()) toBottom();
+    else if ("standalone" in root.dataset && list.lastElementChild) list.lastElementChild.scrollIntoView({ block: "center" });
 
     /* --- Sequence bookkeeping --- */
     function saw(seq) {

@@ -253,3 +253,13 @@ def test_draft_technique_panel_hidden_from_others_and_question_slot_is_generic(m
     assert [s["key"] for s in _render_slot("technique", rainmaker, draft)] == ["discussion"]
     # The "question" slot works for any parent registered as a public kind.
     assert sections.render("question", RequestFactory().get("/"), None) == []
+
+
+def test_mentorship_slot_shows_the_coaching_thread_to_its_members_only(mentor, newhire, outsider):
+    """After merge the mentorship page renders the "mentorship" slot; any model stands in here."""
+    parent = make_user("mentorship.stand.in")
+    services.thread_create_private(title="Coaching: Nina and Sofia", members=[mentor, newhire], parent=parent)
+    assert [s["key"] for s in _render_slot("mentorship", newhire, parent)] == ["discussion"]
+    assert _render_slot("mentorship", outsider, parent) == []
+    stranger = make_user("no.thread.yet")
+    assert _render_slot("mentorship", newhire, stranger) == []  # never created on view

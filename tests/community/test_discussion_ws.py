@@ -337,3 +337,21 @@ def test_unsupported_protocol_version_is_refused(room, newhire):
             await a.disconnect()
 
     run(scenario)
+
+
+def test_joining_a_technique_discussion_follows_the_page_visibility(make_technique, rainmaker, newhire):
+    draft = make_technique(author=rainmaker, live=False, title="Unpublished pricing play")
+    thread = services.thread_for_object(draft)
+
+    async def scenario():
+        refused = communicator(thread.pk, user=newhire)
+        await refused.connect()
+        assert (await refused.receive_json_from())["code"] == "forbidden"
+        await refused.disconnect()
+        author = communicator(thread.pk, user=rainmaker)
+        try:
+            await join(author, last_seq=0)
+        finally:
+            await author.disconnect()
+
+    run(scenario)
