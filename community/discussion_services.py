@@ -255,7 +255,7 @@ def message_post(
     _check_rate(author)
     mentioned = _mentioned_users(body)
     with transaction.atomic():
-        _, seq = _next_seq(thread.pk)
+        locked, seq = _next_seq(thread.pk)
         if client_id:  # a concurrent retry may have won while we waited for the lock
             existing = messages_qs().filter(thread=thread, author=author, client_id=client_id).first()
             if existing is not None:
@@ -285,9 +285,10 @@ def message_post(
         _mark_read_locked(thread.pk, author, seq)
         thread.last_seq, thread.last_message_at = seq, now
         broadcast_on_commit(thread.group_name, {"type": "thread.event", "frame": _frame("message", message)})
-        from .discussion_tasks import notify_message
+        if mentioned or locked.is_private:  # nothing to notify otherwise: no task row per message
+            from .discussion_tasks import notify_message
 
-        enqueue_on_commit(notify_message, message.pk, [u.pk for u in mentioned])
+            enqueue_on_commit(notify_message, message.pk, [u.pk for u in mentioned])
     return message, True
 
 
