@@ -45,14 +45,12 @@ def main() -> dict:
             "database": connection.vendor,
             "messages_posted": posts,
             "posts_per_second": round(posts / post_seconds, 1),
-            "replay_200_after_0_ms_median": timed(
-                lambda: selectors.messages_after(thread=room, after=0, limit_to=200)
-            ),
+            "replay_200_after_0_ms_median": timed(lambda: selectors.messages_after(thread=room, after=0, limit_to=200)),
             "replay_10_after_390_ms_median": timed(
                 lambda: selectors.messages_after(thread=room, after=390, limit_to=200)
             ),
             "unread_total_ms_median": timed(lambda: selectors.unread_total(people[0])),
-            "note": "single process, in-memory channel layer; posting includes the row lock, Markdown and on-commit broadcast",
+            "note": "one process, in-memory layer; a post = row lock, Markdown, insert, on-commit broadcast",
         }
     finally:
         room.delete()
