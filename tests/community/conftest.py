@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
+from django.conf import settings
 from django.test import Client
 
 from community import discussion_services as services
@@ -43,7 +44,16 @@ def make_technique(db):
     def make(*, author, live: bool = True, title: str = "Mutual action plan in the first call") -> TechniquePage:
         from wagtail.models import Page
 
-        root = Page.get_first_root_node()
+        # Transactional tests flush the rows that migrations created (Wagtail's root page,
+        # the default sales stages): make what is missing.
+        from wagtail.coreutils import get_supported_content_language_variant
+        from wagtail.models import Locale
+
+        Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+        root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
+        stage = SalesStage.objects.order_by("sort_order").first()
+        if stage is None:
+            stage = SalesStage.objects.create(name="Discovery", slug="discovery", sort_order=2)
         index = TechniqueIndexPage.objects.first()
         if index is None:
             index = root.add_child(instance=TechniqueIndexPage(title="Techniques", slug="techniques"))
@@ -52,7 +62,7 @@ def make_technique(db):
             slug=title.lower().replace(" ", "-")[:50],
             summary="Agree the path to signature with the economic buyer on day one.",
             author=author,
-            stage=SalesStage.objects.order_by("sort_order").first(),
+            stage=stage,
             body=[],
             live=live,
         )
