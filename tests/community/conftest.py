@@ -42,12 +42,10 @@ def outsider(db):
 @pytest.fixture
 def make_technique(db):
     def make(*, author, live: bool = True, title: str = "Mutual action plan in the first call") -> TechniquePage:
-        from wagtail.models import Page
-
         # Transactional tests flush the rows that migrations created (Wagtail's root page,
         # the default sales stages): make what is missing.
         from wagtail.coreutils import get_supported_content_language_variant
-        from wagtail.models import Locale
+        from wagtail.models import Locale, Page
 
         Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
         root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
