@@ -271,9 +271,14 @@ ASKERS = ["emma.johnson", "liam.obrien", "zoe.nguyen", "noah.fischer", "daniel.m
 PEERS = ["aisha.bello", "kenji.sato", "tom.becker", "mei.chen", "lucia.fernandez", "hannah.kim"]
 
 
-def _write_messages(
+def write_history(
     ctx: DemoContext, thread: Thread, script, users, *, start_days_ago: float, end_hours_ago: float = 3
 ) -> list[Message]:
+    """Write `script` [(username, Markdown, replied-to index or None)] as the thread's history, fast.
+
+    For seeders (the mentoring seeder can fill coaching threads with it): bulk inserts with the
+    same numbering the services use, no rate limit, no broadcast, no notifications.
+    """
     now = ctx.now - timedelta(hours=end_hours_ago)
     step = (timedelta(days=start_days_ago) - timedelta(hours=end_hours_ago)) / max(1, len(script))
     when = ctx.now - timedelta(days=start_days_ago)
@@ -335,7 +340,7 @@ def seed(ctx: DemoContext) -> None:
     threads: list[Thread] = []
     for (days, hours), (title, topic, script) in zip(((21, 2), (14, 26), (10, 5)), ROOMS, strict=True):
         room = Thread.objects.create(kind=ThreadKind.ROOM, title=title, topic=topic, created_by=manager)
-        _write_messages(ctx, room, script, users, start_days_ago=days, end_hours_ago=hours)
+        write_history(ctx, room, script, users, start_days_ago=days, end_hours_ago=hours)
         threads.append(room)
 
     title, topic, members, script = PRIVATE_ROOM
@@ -343,7 +348,7 @@ def seed(ctx: DemoContext) -> None:
     ThreadMember.objects.bulk_create(
         [ThreadMember(thread=council, user=users[u], added_by=manager) for u in members if u in users]
     )
-    _write_messages(ctx, council, script, users, start_days_ago=6)
+    write_history(ctx, council, script, users, start_days_ago=6)
 
     # Discussions on the published techniques (none yet is fine).
     from django.contrib.contenttypes.models import ContentType
@@ -369,7 +374,7 @@ def seed(ctx: DemoContext) -> None:
             object_id=technique.pk,
             created_by=users.get(author),
         )
-        _write_messages(ctx, thread, script, users, start_days_ago=4 + i * 2, end_hours_ago=6 + i * 9)
+        write_history(ctx, thread, script, users, start_days_ago=4 + i * 2, end_hours_ago=6 + i * 9)
 
     # newhire follows the rooms and finds a few unread messages; the mentor follows EMEA.
     newhire = users.get("newhire")
