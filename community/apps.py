@@ -12,3 +12,20 @@ class CommunityConfig(AppConfig):
         from community.qa import setup as qa_setup
 
         qa_setup.ready()
+        # --- Discussion threads ---
+        from core import sections
+
+        from . import discussion, discussion_views
+
+        discussion.register_builtin_kinds()
+        # The discussion panel under a technique page and (after merge) a question page and a
+        # mentorship page: they render `core.sections.render("technique"|"question"|"mentorship",
+        # request, obj)`. Coaching threads show only once mentoring created them (members only).
+        for slot in ("technique", "question", "mentorship"):
+            sections.register(
+                slot,
+                "discussion",
+                template="community/discussion/panel.html",
+                context=discussion_views.panel_section,
+                order=900,
+            )

@@ -1,5 +1,6 @@
 """Community models, one module per area, re-exported flat (`from community.models import X`)."""
 
+from .discussion import Message, Thread, ThreadConnection, ThreadKind, ThreadMember, ThreadReadState
 from .outcomes import Deal, Practice, PracticeSource, Response, TechniqueStats
 from .qa import (
     Answer,
@@ -38,6 +39,7 @@ __all__ = [
     "FollowTarget",
     "HiddenReason",
     "Label",
+    "Message",
     "Post",
     "PostKind",
     "PostRevision",
@@ -51,5 +53,10 @@ __all__ = [
     "TechniqueIndexPage",
     "TechniquePage",
     "TechniqueStats",
+    "Thread",
+    "ThreadConnection",
+    "ThreadKind",
+    "ThreadMember",
+    "ThreadReadState",
     "Vote",
 ]

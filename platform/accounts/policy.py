@@ -101,6 +101,34 @@ rule("qa.follow", is_active_member, "Sign in to follow questions, tags and stage
 
 # --- Discussion threads (community) --------------------------------------------------------
 
+
+@rules.predicate
+def can_see_thread(user, thread) -> bool:
+    """Private threads: their members. Public ones follow the parent's visibility."""
+    if thread is None or not is_active_member(user):
+        return False
+    if getattr(thread, "is_private", True):
+        return thread.has_member(user)
+    return thread.parent_visible_to(user)
+
+
+@rules.predicate
+def thread_is_open(user, thread) -> bool:
+    return thread is not None and getattr(thread, "archived_at", None) is None
+
+
+rule(
+    "discussion.view_thread",
+    can_see_thread,
+    "This discussion is private to its members, or its page is not visible to you.",
+)
+rule("discussion.post", can_see_thread & thread_is_open, "You cannot post in this discussion.")
+rule("discussion.edit_message", is_author, "Only the author can edit a message.")
+rule("discussion.delete_message", is_author | is_manager, "Only the author or a manager can delete a message.")
+rule("discussion.create_room", is_manager, "Only managers can open team rooms.")
+rule("discussion.manage_members", is_manager, "Only managers can change who is in a discussion.")
+
+
 # --- Search --------------------------------------------------------------------------------
 
 # --- Mentoring -----------------------------------------------------------------------------

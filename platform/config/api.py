@@ -40,4 +40,7 @@ from community.qa.api import router as qa_router  # noqa: E402
 api.add_router("", qa_router)
 # --- Search ---------------------------------------------------------------------------------
 # --- Discussion threads ---------------------------------------------------------------------
+from community.discussion_api import router as discussion_router  # noqa: E402
+
+api.add_router("/threads", discussion_router)
 # --- Mentoring ------------------------------------------------------------------------------

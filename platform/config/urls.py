@@ -34,6 +34,8 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     # --- Feature apps ---------------------------------------------------------------------
     path("questions/", include("community.qa.urls")),
+    # Discussion threads
+    path("discussions/", include("community.discussion_urls")),
     # Admin sites
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -31,6 +31,7 @@ DEMO_SEEDERS = [
     # --- Questions and answers ---
     "community.demo_qa.seed",
     # --- Discussion threads ---
+    "community.demo_threads.seed",
     # --- Mentoring ---
     # --- Search (index everything last) ---
 ]

@@ -1,0 +1,278 @@
+"""Discussion threads over plain HTTP: the fallback when WebSockets are blocked, and for integrations.
+
+`GET /threads/{id}/messages?after={seq}` reads the log after a sequence number (each changed
+message once, in the order of its latest change); `POST /threads/{id}/messages` posts with an
+optional `client_id` (a repeat answers 200 with the original message, a new one 201).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import Throttled
+
+from accounts import policy
+from core.api import COMMON_ERRORS, ErrorOut, created_or_existing
+
+from . import discussion, discussion_services
+from . import discussion_selectors as selectors
+from .models import Thread
+
+router = Router(tags=["discussion threads"])
+
+
+class PersonOut(Schema):
+    id: int
+    username: str
+    name: str
+    initials: str
+    url: str
+
+
+class ReplyOut(Schema):
+    id: int
+    seq: int
+    author: str
+    excerpt: str
+    deleted: bool
+
+
+class MessageOut(Schema):
+    id: int
+    thread: int
+    seq: int = Field(..., description="Per-thread number given when the message was posted.")
+    updated_seq: int = Field(..., description="Per-thread number of the message's latest change (edit, delete).")
+    client_id: str
+    author: PersonOut | None
+    body: str
+    body_html: str
+    created_at: datetime
+    edited_at: datetime | None
+    deleted: bool
+    reply_to: ReplyOut | None
+    url: str
+
+
+class MessagesOut(Schema):
+    count: int = Field(..., description="Messages changed after `after` (all of them, not only this page).")
+    items: list[MessageOut]
+    last_seq: int = Field(..., description="The thread's latest sequence number when this was read.")
+    next_after: int = Field(..., description="Pass as `after` to read what comes next.")
+
+
+class MessageIn(Schema):
+    body: str = Field(..., description="Markdown; @username mentions notify that person.")
+    client_id: str = Field("", description="Your id for this message; a repeat returns the original (200).")
+    reply_to: int | None = Field(None, description="The id of the message this one replies to (it is quoted).")
+
+
+class MessageEditIn(Schema):
+    body: str
+
+
+class ThreadOut(Schema):
+    id: int
+    kind: str
+    title: str
+    topic: str
+    private: bool
+    last_seq: int
+    message_count: int
+    last_message_at: datetime | None
+    url: str
+    websocket: str
+    parent_title: str | None = None
+    parent_url: str | None = None
+    unread: int | None = None
+
+
+class ReadIn(Schema):
+    seq: int | None = Field(None, description="Read up to this sequence number (default: everything).")
+
+
+class ReadOut(Schema):
+    last_read_seq: int
+    unread_total: int
+
+
+class MemberIn(Schema):
+    username: str
+
+
+class MemberOut(Schema):
+    username: str
+    name: str
+
+
+def _thread(request: HttpRequest, thread_id: int, perm: str = "discussion.view_thread") -> Thread:
+    thread = selectors.thread_get(thread_id)
+    if thread is None:
+        raise Http404("There is no such discussion.")
+    policy.require(request.auth, "discussion.view_thread", thread)
+    if perm != "discussion.view_thread":
+        policy.require(request.auth, perm, thread)
+    return thread
+
+
+def _thread_out(thread: Thread, *, with_parent: bool = False, unread: int | None = None) -> dict:
+    out = {
+        "id": thread.pk,
+        "kind": thread.kind,
+        "title": thread.title,
+        "topic": thread.topic,
+        "private": thread.is_private,
+        "last_seq": thread.last_seq,
+        "message_count": thread.message_count,
+        "last_message_at": thread.last_message_at,
+        "url": thread.get_absolute_url(),
+        "websocket": f"/ws/threads/{thread.pk}/",
+        "unread": unread,
+    }
+    if with_parent:
+        link = discussion.parent_link(thread)
+        if link:
+            out["parent_title"], out["parent_url"] = link
+    return out
+
+
+@router.get("", response={200: list[ThreadOut], **COMMON_ERRORS}, summary="Team rooms and the threads you follow")
+def list_threads(request: HttpRequest):
+    """Rooms you may see and threads you follow, each with your unread count (two queries)."""
+    seen: dict[int, dict] = {}
+    for thread in selectors.rooms(request.auth) + selectors.followed_threads(request.auth):
+        seen.setdefault(thread.pk, _thread_out(thread, unread=getattr(thread, "unread", None)))
+    return list(seen.values())
+
+
+@router.get("/{thread_id}", response={200: ThreadOut, **COMMON_ERRORS}, summary="One thread")
+def get_thread(request: HttpRequest, thread_id: int):
+    thread = _thread(request, thread_id)
+    return _thread_out(thread, with_parent=True, unread=selectors.unread_in(thread=thread, user=request.auth))
+
+
+class MessagesQuery(Schema):
+    after: int = Field(0, ge=0, description="The last sequence number you saw (0: from the start).")
+    page_size: int = Field(50, ge=1, le=100)
+    recent: int | None = Field(
+        None, ge=1, le=100, description="Instead of `after`: the latest N messages, oldest first (after a resync)."
+    )
+
+
+@router.get(
+    "/{thread_id}/messages",
+    response={200: MessagesOut, **COMMON_ERRORS},
+    summary="Messages after a sequence number (polling, resume)",
+)
+def list_messages(request: HttpRequest, thread_id: int, filters: Query[MessagesQuery]):
+    """Each message changed after `after` once, in its current state, ordered by `updated_seq`.
+
+    Poll with `after=next_after` to follow the thread over plain HTTP. With `recent=N` you get
+    the latest N messages instead (what a client reloads after a `resync` frame).
+    """
+    thread = _thread(request, thread_id)
+    if filters.recent:
+        items = selectors.messages_recent(thread=thread, count=filters.recent)
+        return {
+            "count": len(items),
+            "items": [selectors.message_payload(m) for m in items],
+            "last_seq": thread.last_seq,
+            "next_after": thread.last_seq,
+        }
+    count = selectors.changes_after_count(thread=thread, after=filters.after)
+    items = selectors.messages_after(thread=thread, after=filters.after, limit_to=filters.page_size)
+    return {
+        "count": count,
+        "items": [selectors.message_payload(m) for m in items],
+        "last_seq": thread.last_seq,
+        # Items are ordered by updated_seq: the last one is the furthest this page read.
+        "next_after": items[-1].updated_seq if items else filters.after,
+    }
+
+
+@router.post(
+    "/{thread_id}/messages",
+    response={200: MessageOut, 201: MessageOut, 429: ErrorOut, **COMMON_ERRORS},
+    summary="Post a message (idempotent with client_id)",
+)
+def post_message(request: HttpRequest, thread_id: int, payload: MessageIn):
+    """Saved first, then broadcast to everyone connected. Repeating a `client_id` answers 200 with
+    the original message and changes nothing; a new message answers 201."""
+    thread = _thread(request, thread_id, "discussion.post")
+    try:
+        message, created = discussion_services.message_post(
+            thread=thread,
+            author=request.auth,
+            body=payload.body,
+            client_id=payload.client_id,
+            reply_to_id=payload.reply_to,
+        )
+    except discussion_services.RateLimited as exc:
+        raise Throttled(exc.retry_after) from exc
+    status, message = created_or_existing(message, created)
+    return Status(status, selectors.message_payload(message))
+
+
+def _message(thread: Thread, message_id: int):
+    return get_object_or_404(selectors.messages_qs(), pk=message_id, thread=thread)
+
+
+@router.patch(
+    "/{thread_id}/messages/{message_id}", response={200: MessageOut, **COMMON_ERRORS}, summary="Edit your message"
+)
+def edit_message(request: HttpRequest, thread_id: int, message_id: int, payload: MessageEditIn):
+    thread = _thread(request, thread_id)
+    message = discussion_services.message_edit(
+        message=_message(thread, message_id), user=request.auth, body=payload.body
+    )
+    return selectors.message_payload(message)
+
+
+@router.delete(
+    "/{thread_id}/messages/{message_id}",
+    response={200: MessageOut, **COMMON_ERRORS},
+    summary="Delete your message (it stays as 'deleted')",
+)
+def delete_message(request: HttpRequest, thread_id: int, message_id: int):
+    thread = _thread(request, thread_id)
+    message = discussion_services.message_delete(message=_message(thread, message_id), user=request.auth)
+    return selectors.message_payload(message)
+
+
+@router.post("/{thread_id}/read", response={200: ReadOut, **COMMON_ERRORS}, summary="Mark the thread read")
+def mark_read(request: HttpRequest, thread_id: int, payload: ReadIn):
+    thread = _thread(request, thread_id)
+    mark = discussion_services.thread_mark_read(thread=thread, user=request.auth, seq=payload.seq)
+    return {"last_read_seq": mark, "unread_total": selectors.unread_total(request.auth)}
+
+
+@router.get("/{thread_id}/members", response={200: list[MemberOut], **COMMON_ERRORS}, summary="Members")
+def list_members(request: HttpRequest, thread_id: int):
+    thread = _thread(request, thread_id)
+    return [{"username": m.user.username, "name": m.user.name} for m in selectors.thread_members(thread)]
+
+
+@router.post("/{thread_id}/members", response={201: MemberOut, **COMMON_ERRORS}, summary="Add a member (managers)")
+def add_member(request: HttpRequest, thread_id: int, payload: MemberIn):
+    thread = _thread(request, thread_id, "discussion.view_thread")
+    policy.require(request.auth, "discussion.manage_members")
+    user = get_object_or_404(get_user_model(), username=payload.username, is_active=True)
+    discussion_services.thread_add_member(thread=thread, user=user, added_by=request.auth)
+    return Status(201, {"username": user.username, "name": user.name})
+
+
+@router.delete(
+    "/{thread_id}/members/{username}",
+    response={204: None, **COMMON_ERRORS},
+    summary="Remove a member (managers); their live connections close at once",
+)
+def remove_member(request: HttpRequest, thread_id: int, username: str):
+    thread = _thread(request, thread_id, "discussion.view_thread")
+    policy.require(request.auth, "discussion.manage_members")
+    user = get_object_or_404(get_user_model(), username=username)
+    if not discussion_services.thread_remove_member(thread=thread, user=user):
+        raise Http404(f"{username} is not a member of this discussion.")
+    return Status(204, None)
