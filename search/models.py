@@ -73,6 +73,9 @@ class SearchFacet(models.Model):
         db_table = "search_facet"
         indexes = [models.Index(fields=["facet", "value"], name="search_facet_value")]
 
+    def __str__(self) -> str:
+        return f"{self.facet}={self.value}"
+
 
 class SearchAccess(models.Model):
     """Who may see a RESTRICTED document: "user:<id>" or "role:<role>"."""
@@ -84,6 +87,9 @@ class SearchAccess(models.Model):
         db_table = "search_access"
         indexes = [models.Index(fields=["principal", "document"], name="search_access_principal")]
 
+    def __str__(self) -> str:
+        return self.principal
+
 
 class SearchTerm(models.Model):
     """The index's vocabulary (surface words), for "did you mean" and typo correction."""
@@ -93,6 +99,9 @@ class SearchTerm(models.Model):
 
     class Meta:
         db_table = "search_term"
+
+    def __str__(self) -> str:
+        return self.word
 
 
 class SearchOutbox(models.Model):

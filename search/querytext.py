@@ -165,7 +165,7 @@ STOP_WORDS = frozenset(
     ]
 )
 
-WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*", re.UNICODE)
+WORD_RE = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*", re.UNICODE)
 TOKEN_RE = re.compile(r'"[^"]*"?|-?[^\s"]+')
 
 
@@ -235,7 +235,7 @@ class ParsedQuery:
 
 
 def normalize_word(word: str) -> str:
-    return word.lower().replace("’", "'")
+    return word.lower().replace("\u2019", "'")
 
 
 def _words(text: str) -> list[str]:

@@ -20,6 +20,9 @@ signals, pagination) is plain ORM and shared.
 modelsearch (Wagtail's search) keeps serving Wagtail's admin search over pages; its index has
 no per-object boosts, no multi-valued facets across models, no visibility and, on SQLite, no
 stemming or fuzzy matching, which is why this backend has its own table and engines.
+
+SQL safety: user text only ever reaches the database as query parameters; the SQL strings
+assembled here contain only constants and placeholders (hence the S608/S611 waivers).
 """
 
 from __future__ import annotations
@@ -108,11 +111,11 @@ class PostgresEngine:
     def match_sql(self, parsed: ParsedQuery, mode: str, *, title_only: bool = False) -> tuple[str, list]:
         tsq, params = to_tsquery_sql(parsed, mode=mode)
         column = "title_vector" if title_only else "search_vector"
-        return f"SELECT id FROM search_document WHERE {column} @@ {tsq}", params
+        return f"SELECT id FROM search_document WHERE {column} @@ {tsq}", params  # noqa: S608
 
     def relevance(self, parsed: ParsedQuery, mode: str, ids: list[int]) -> dict[int, float]:
         tsq, params = to_tsquery_sql(parsed, mode=mode)
-        sql = f"SELECT id, ts_rank(search_vector, {tsq}, 1) FROM search_document WHERE id = ANY(%s)"
+        sql = f"SELECT id, ts_rank(search_vector, {tsq}, 1) FROM search_document WHERE id = ANY(%s)"  # noqa: S608
         with connections[self.using].cursor() as cursor:
             cursor.execute(sql, [*params, ids])
             return {row[0]: float(row[1]) for row in cursor.fetchall()}
@@ -120,7 +123,7 @@ class PostgresEngine:
     def page_rows(self, parsed: ParsedQuery, ids: list[int]) -> dict[int, tuple[Any, str, str]]:
         tsq, params = to_tsquery_sql(parsed, mode="any")
         sql = (
-            f"WITH q AS (SELECT {tsq} AS query) "
+            f"WITH q AS (SELECT {tsq} AS query) "  # noqa: S608
             "SELECT d.id, d.data, "
             "ts_headline('english', d.title, q.query, %s), "
             "ts_headline('english', d.body, q.query, %s) "
@@ -190,7 +193,7 @@ class SQLiteEngine:
             for chunk in _chunks(ids, 900):
                 marks = ", ".join(["%s"] * len(chunk))
                 cursor.execute(
-                    f"SELECT rowid, -bm25(search_document_fts, {w}) FROM search_document_fts "
+                    f"SELECT rowid, -bm25(search_document_fts, {w}) FROM search_document_fts "  # noqa: S608
                     f"WHERE search_document_fts MATCH %s AND rowid IN ({marks})",
                     [expr, *chunk],
                 )
@@ -201,7 +204,7 @@ class SQLiteEngine:
         expr = to_fts5(parsed, mode="any")
         marks = ", ".join(["%s"] * len(ids))
         sql = (
-            "SELECT d.id, d.data, "
+            "SELECT d.id, d.data, "  # noqa: S608
             "highlight(search_document_fts, 0, %s, %s), "
             "snippet(search_document_fts, 2, %s, %s, ' … ', 28) "
             "FROM search_document_fts JOIN search_document d ON d.id = search_document_fts.rowid "
@@ -451,7 +454,8 @@ class DatabaseBackend(SearchBackend):
             matched = base
         else:
             sql, params = engine.match_sql(parsed, mode)
-            matched = base.filter(id__in=RawSQL(sql, params))
+            matching_ids = RawSQL(sql, params)  # noqa: S611 - constants and placeholders only
+            matched = base.filter(id__in=matching_ids)
         filtered = self._filtered(matched, request.filters)
         results.total = filtered.count()
         if request.facets:
@@ -469,7 +473,8 @@ class DatabaseBackend(SearchBackend):
                 # its prior: those are the ones a searcher expects first.
                 sql, params = engine.match_sql(parsed, mode, title_only=True)
                 seen = {r[0] for r in rows}
-                title_rows = filtered.filter(id__in=RawSQL(sql, params)).order_by("-prior", "id")
+                title_ids = RawSQL(sql, params)  # noqa: S611 - constants and placeholders only
+                title_rows = filtered.filter(id__in=title_ids).order_by("-prior", "id")
                 rows += [
                     r
                     for r in title_rows.values_list(*SIGNAL_FIELDS)[: conf.get("TITLE_CANDIDATES")]
