@@ -6,3 +6,8 @@ class CommunityConfig(AppConfig):
 
     name = "community"
     verbose_name = "Community"
+
+    def ready(self) -> None:
+        from .search_sources import register_sources
+
+        register_sources()

@@ -117,7 +117,9 @@ class Document:
             if value is None or isinstance(value, Term):
                 return value
             if isinstance(value, str):
-                return Term(value=value.lower().replace(" ", "-"), label=value)
+                from django.utils.text import slugify
+
+                return Term(value=slugify(value), label=value)
             return Term(**value)
 
         for name in ("stage", "evidence"):

@@ -21,6 +21,10 @@ votes alone, but among comparable matches the proven technique and the accepted 
 the lower bound of the lift's confidence interval, not the raw success rate, so a lucky
 technique with three uses does not outrank one that is proven on eighty deals.
 
+When no document matches every word, the search accepts documents matching any word; then
+text(d, q) is first multiplied by coverage(d)^2, the share of the query's clauses (a word and
+its synonyms) that d matches, so documents matching more of the words come first.
+
 `prior(d)` (the quality part without recency) is stored with the document: for a common word
 that matches thousands of documents, only the best-prior candidates (plus every title match)
 are scored, so a query never ranks every match.
@@ -29,6 +33,8 @@ are scored, so a query never ranks every match.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
+from collections.abc import Hashable
 from datetime import datetime
 
 from django.utils import timezone
@@ -41,6 +47,15 @@ def _saturating_log(value: float, saturation: float) -> float:
     if value <= 0 or saturation <= 0:
         return 0.0
     return min(1.0, math.log1p(value) / math.log1p(saturation))
+
+
+COVERAGE_EXPONENT = 2
+
+
+def coverage_factor(matched: int, clauses: int) -> float:
+    if clauses <= 0:
+        return 1.0
+    return (max(0, min(matched, clauses)) / clauses) ** COVERAGE_EXPONENT
 
 
 def quality(signals: Signals, *, now: datetime | None = None, weights: dict | None = None) -> float:
@@ -93,3 +108,28 @@ def blend(
         scored.append((key, round(score, 6)))
     scored.sort(key=lambda item: (-item[1], item[0]))
     return scored
+
+
+def fold(
+    ranked: list[tuple[Hashable, float]], parent_of: dict[Hashable, Hashable | None]
+) -> list[tuple[Hashable, float, list[Hashable]]]:
+    """Answers are shown within their question: when a candidate's parent is also a candidate,
+    the child moves under it and the parent ranks at the better of the two scores.
+
+    Returns [(key, score, [child keys best first])], best first.
+    """
+    present = {key for key, _ in ranked}
+    scores = dict(ranked)
+    children: dict[Hashable, list[Hashable]] = defaultdict(list)
+    for key, score in ranked:  # best first, so children stay in score order
+        parent = parent_of.get(key)
+        if parent is not None and parent in present:
+            children[parent].append(key)
+            scores[parent] = max(scores[parent], score)
+    folded = [
+        (key, scores[key], children.get(key, []))
+        for key, _ in ranked
+        if not (parent_of.get(key) is not None and parent_of.get(key) in present)
+    ]
+    folded.sort(key=lambda item: (-item[1], str(item[0])))
+    return folded

@@ -92,7 +92,7 @@ def search(
         page_size=page_size,
         now=timezone.now(),
     )
-    return _with_fallback(lambda backend: _strategy(backend, request))
+    return _with_fallback(lambda backend: run_strategy(backend, request))
 
 
 def _with_fallback(run):
@@ -107,31 +107,29 @@ def _with_fallback(run):
         return results
 
 
-def _strategy(backend: SearchBackend, request: SearchRequest) -> SearchResults:
+def run_strategy(backend: SearchBackend, request: SearchRequest) -> SearchResults:
+    """All words; else the corrected words; widened to any word when that finds little."""
     parsed = request.parsed
     results = backend.search_once(request, mode="all")
-    if parsed.is_empty:
-        return results
-    if results.total >= FEW_RESULTS:
+    if parsed.is_empty or results.total >= FEW_RESULTS:
         return results
     corrections = backend.corrections(parsed.words())
     corrected: ParsedQuery | None = parsed.corrected(corrections) if corrections else None
-    if results.total:
-        if corrected is not None:
-            results.suggestion = corrected.raw
-        return results
-    if corrected is not None:
+    if results.total == 0 and corrected is not None:
+        # Nothing for what was typed: search for the corrected words and say so.
         retry = backend.search_once(replace(request, parsed=corrected), mode="all")
+        if 0 < retry.total < FEW_RESULTS or retry.total == 0:
+            retry = backend.search_once(replace(request, parsed=corrected), mode="any")
+        retry.suggestion = corrected.raw
         if retry.total:
-            retry.suggestion = corrected.raw
             retry.corrected_from = parsed.raw
-            return retry
-    relaxed = backend.search_once(replace(request, parsed=corrected or parsed), mode="any")
+        return retry
+    # Few or no results: widen to documents matching any of the words; those matching more
+    # of them rank first (ranking.coverage_factor), so the exact matches stay on top.
+    widened = backend.search_once(request, mode="any")
     if corrected is not None:
-        relaxed.suggestion = corrected.raw
-        if relaxed.total:
-            relaxed.corrected_from = parsed.raw
-    return relaxed
+        widened.suggestion = corrected.raw
+    return widened if widened.total >= results.total else results
 
 
 def suggest(*, user: Any, text: str, limit: int | None = None) -> list[Suggestion]:

@@ -213,6 +213,14 @@ def reindex(
             count += _index_batch(db, source, batch, kept)
         report.documents[source.doc_type] = count
         report.removed[source.doc_type] = db.remove_missing(source.doc_type, kept)
+    if doc_types is None:
+        # Documents of types nobody registers any more (an app removed) leave the index.
+        registered = [s.doc_type for s in sources()]
+        leftovers = SearchDocument.objects.exclude(doc_type__in=registered)
+        for doc_type in set(leftovers.values_list("doc_type", flat=True)):
+            report.removed[doc_type] = (
+                SearchDocument.objects.filter(doc_type=doc_type).delete()[1].get(SearchDocument._meta.label, 0)
+            )
     report.vocabulary = db.rebuild_vocabulary()
     # The outbox rows written before this run are covered by it.
     SearchOutbox.objects.filter(created_at__lte=started, doc_type__in=[s.doc_type for s in chosen]).delete()
@@ -295,6 +303,11 @@ def check(*, progress: Callable | None = None, chunk_size: int = 200) -> CheckRe
         report.stale += sorted(k for k, h in expected.items() if k in indexed and indexed[k] != h)
         report.orphaned += sorted(k for k in indexed if k not in expected)
         expected_all.update(expected)
+    registered = [s.doc_type for s in sources()]
+    report.orphaned += sorted(
+        f"{t}:{i}"
+        for t, i in SearchDocument.objects.exclude(doc_type__in=registered).values_list("doc_type", "object_id")
+    )
     es = backends.elasticsearch()
     if es is not None:
         stored = db.indexed_hashes()

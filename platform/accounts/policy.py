@@ -90,5 +90,6 @@ rule("notifications.view", is_self, "These notifications belong to someone else.
 # --- Discussion threads (community) --------------------------------------------------------
 
 # --- Search --------------------------------------------------------------------------------
+rule("search.use", is_active_member, "Sign in to search techniques, questions and answers.")
 
 # --- Mentoring -----------------------------------------------------------------------------

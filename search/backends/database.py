@@ -42,7 +42,7 @@ from .. import conf
 from ..documents import Document, Signals, Visibility, split_key
 from ..models import SearchAccess, SearchDocument, SearchFacet, SearchTerm
 from ..querytext import STOP_WORDS, WORD_RE, ParsedQuery, to_fts5, to_tsquery_sql
-from ..ranking import blend, prior
+from ..ranking import blend, coverage_factor, fold, prior
 from ..registry import type_label
 from .base import (
     FACETS,
@@ -57,7 +57,19 @@ from .base import (
 )
 from .spelling import choose_correction
 
-SIGNAL_FIELDS = ("id", "votes", "answers", "accepted", "evidence_strength", "published_at", "worked_in")
+SIGNAL_FIELDS = (
+    "id",
+    "votes",
+    "answers",
+    "accepted",
+    "evidence_strength",
+    "published_at",
+    "worked_in",
+    "doc_type",
+    "object_id",
+    "parent_type",
+    "parent_id",
+)
 ROW_FIELDS = [
     "title",
     "body",
@@ -94,6 +106,16 @@ def vocabulary(text: str) -> set[str]:
     return out
 
 
+def single_clause(parsed: ParsedQuery, clause) -> ParsedQuery:
+    return ParsedQuery(raw=parsed.raw, clauses=(clause,))
+
+
+def apply_coverage(text: float, matched: int, parsed: ParsedQuery, mode: str) -> float:
+    if mode != "any" or len(parsed.positive) < 2:
+        return text
+    return text * coverage_factor(int(matched), len(parsed.positive))
+
+
 def _chunks(items: list, size: int) -> Iterable[list]:
     it = iter(items)
     while chunk := list(islice(it, size)):
@@ -115,10 +137,19 @@ class PostgresEngine:
 
     def relevance(self, parsed: ParsedQuery, mode: str, ids: list[int]) -> dict[int, float]:
         tsq, params = to_tsquery_sql(parsed, mode=mode)
-        sql = f"SELECT id, ts_rank(search_vector, {tsq}, 1) FROM search_document WHERE id = ANY(%s)"  # noqa: S608
+        coverage, coverage_params = "1", []
+        if mode == "any" and len(parsed.positive) > 1:
+            # How many of the query's clauses each candidate matches (see ranking.coverage).
+            parts = []
+            for clause in parsed.positive:
+                clause_sql, clause_params = to_tsquery_sql(single_clause(parsed, clause), mode="all")
+                parts.append(f"(CASE WHEN search_vector @@ {clause_sql} THEN 1 ELSE 0 END)")
+                coverage_params += clause_params
+            coverage = " + ".join(parts)
+        sql = f"SELECT id, ts_rank(search_vector, {tsq}, 1), {coverage} FROM search_document WHERE id = ANY(%s)"  # noqa: S608
         with connections[self.using].cursor() as cursor:
-            cursor.execute(sql, [*params, ids])
-            return {row[0]: float(row[1]) for row in cursor.fetchall()}
+            cursor.execute(sql, [*params, *coverage_params, ids])
+            return {row[0]: apply_coverage(float(row[1]), row[2], parsed, mode) for row in cursor.fetchall()}
 
     def page_rows(self, parsed: ParsedQuery, ids: list[int]) -> dict[int, tuple[Any, str, str]]:
         tsq, params = to_tsquery_sql(parsed, mode="any")
@@ -187,17 +218,27 @@ class SQLiteEngine:
 
     def relevance(self, parsed: ParsedQuery, mode: str, ids: list[int]) -> dict[int, float]:
         expr = to_fts5(parsed, mode=mode)
+        coverage, coverage_params = "1", []
+        if mode == "any" and len(parsed.positive) > 1:
+            parts = []
+            for clause in parsed.positive:
+                parts.append(
+                    "(CASE WHEN rowid IN (SELECT rowid FROM search_document_fts WHERE search_document_fts MATCH %s) "
+                    "THEN 1 ELSE 0 END)"
+                )
+                coverage_params.append(to_fts5(single_clause(parsed, clause), mode="all"))
+            coverage = " + ".join(parts)
         out: dict[int, float] = {}
         w = ", ".join(str(x) for x in self.weights)
         with connections[self.using].cursor() as cursor:
             for chunk in _chunks(ids, 900):
                 marks = ", ".join(["%s"] * len(chunk))
                 cursor.execute(
-                    f"SELECT rowid, -bm25(search_document_fts, {w}) FROM search_document_fts "  # noqa: S608
+                    f"SELECT rowid, -bm25(search_document_fts, {w}), {coverage} FROM search_document_fts "  # noqa: S608
                     f"WHERE search_document_fts MATCH %s AND rowid IN ({marks})",
-                    [expr, *chunk],
+                    [*coverage_params, expr, *chunk],
                 )
-                out.update({row[0]: float(row[1]) for row in cursor.fetchall()})
+                out.update({row[0]: apply_coverage(float(row[1]), row[2], parsed, mode) for row in cursor.fetchall()})
         return out
 
     def page_rows(self, parsed: ParsedQuery, ids: list[int]) -> dict[int, tuple[Any, str, str]]:
@@ -480,7 +521,6 @@ class DatabaseBackend(SearchBackend):
                     for r in title_rows.values_list(*SIGNAL_FIELDS)[: conf.get("TITLE_CANDIDATES")]
                     if r[0] not in seen
                 ]
-        results.ranked = len(rows)
         ids = [r[0] for r in rows]
         text = {i: 1.0 for i in ids} if browse else engine.relevance(parsed, mode, ids)
         signals = {
@@ -500,25 +540,39 @@ class DatabaseBackend(SearchBackend):
             deal_keys=request.deal.context_keys() if request.deal else None,
             now=request.now,
         )
+        by_key = {(r[7], r[8]): r[0] for r in rows}
+        parent_of = {r[0]: by_key.get((r[9], r[10])) if r[9] else None for r in rows}
+        folded = fold(ranked, parent_of)
+        results.total -= len(ranked) - len(folded)
+        results.ranked = len(folded)
         start = (request.page - 1) * request.page_size
-        page = ranked[start : start + request.page_size]
+        page = folded[start : start + request.page_size]
         if not page:
             return results
-        page_ids = [i for i, _ in page]
+        wanted = [i for i, _, children in page for i in (i, *children)]
         if browse:
             rows_by_id = {
                 r[0]: (r[1], "", "")
-                for r in SearchDocument.objects.using(self.using).filter(id__in=page_ids).values_list("id", "data")
+                for r in SearchDocument.objects.using(self.using).filter(id__in=wanted).values_list("id", "data")
             }
         else:
-            rows_by_id = engine.page_rows(parsed, page_ids)
-        for doc_id, score in page:
+            rows_by_id = engine.page_rows(parsed, wanted)
+        scores = dict(ranked)
+
+        def make_hit(doc_id: int, score: float) -> Hit | None:
             if doc_id not in rows_by_id:
-                continue
+                return None
             data, title_hl, snippet_hl = rows_by_id[doc_id]
             if isinstance(data, str):
                 data = json.loads(data)
-            results.hits.append(Hit.from_data(data, score=score, title_hl=title_hl, snippet_hl=snippet_hl))
+            return Hit.from_data(data, score=score, title_hl=title_hl, snippet_hl=snippet_hl)
+
+        for doc_id, score, children in page:
+            hit = make_hit(doc_id, score)
+            if hit is None:
+                continue
+            hit.children = [h for h in (make_hit(c, scores[c]) for c in children) if h is not None]
+            results.hits.append(hit)
         return results
 
     def _facets(self, matched: QuerySet, filters: dict[str, list[str]]) -> dict[str, list[FacetValue]]:
