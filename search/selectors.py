@@ -124,6 +124,10 @@ def run_strategy(backend: SearchBackend, request: SearchRequest) -> SearchResult
         if retry.total:
             retry.corrected_from = parsed.raw
         return retry
+    if len(parsed.positive) < 2:
+        if corrected is not None:
+            results.suggestion = corrected.raw
+        return results  # one word: "any word" would find nothing more
     # Few or no results: widen to documents matching any of the words; those matching more
     # of them rank first (ranking.coverage_factor), so the exact matches stay on top.
     widened = backend.search_once(request, mode="any")

@@ -49,13 +49,25 @@ def schedule(doc_type: str, ids: Iterable[int]) -> None:
     _process_after_commit()
 
 
+class _ProcessAfterCommit:
+    """The on_commit callback that enqueues outbox processing (one per transaction)."""
+
+    def __init__(self) -> None:
+        self.done = False
+
+    def __call__(self) -> None:
+        self.done = True
+        _enqueue_processing()
+
+
 def _process_after_commit() -> None:
     connection = transaction.get_connection()
     if connection.in_atomic_block:
         # One processing run per transaction, however many objects it saved.
-        if any(func is _enqueue_processing for _, func, _ in connection.run_on_commit):
+        pending = (f for _, f, _ in connection.run_on_commit if isinstance(f, _ProcessAfterCommit))
+        if any(not f.done for f in pending):
             return
-        transaction.on_commit(_enqueue_processing)
+        transaction.on_commit(_ProcessAfterCommit())
     else:
         _enqueue_processing()
 

@@ -83,6 +83,7 @@ SIGNAL_SOURCE = [
     "evidence_strength",
     "published_at",
     "worked_in",
+    "parent_key",
 ]
 
 # --- Analysis -------------------------------------------------------------------------------
