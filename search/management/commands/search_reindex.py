@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from search import services
@@ -28,8 +28,7 @@ class Command(BaseCommand):
         known = {s.doc_type for s in sources()}
         unknown = set(types or []) - known
         if unknown:
-            self.stderr.write(f"Unknown type(s): {', '.join(sorted(unknown))}. Known: {', '.join(sorted(known))}.")
-            return
+            raise CommandError(f"Unknown type(s): {', '.join(sorted(unknown))}. Known: {', '.join(sorted(known))}.")
         report = services.reindex(doc_types=types, progress=progress)
         for doc_type, count in report.documents.items():
             removed = report.removed.get(doc_type, 0)
