@@ -234,6 +234,7 @@ def reindex(
                 SearchDocument.objects.filter(doc_type=doc_type).delete()[1].get(SearchDocument._meta.label, 0)
             )
     report.vocabulary = db.rebuild_vocabulary()
+    db.optimize()
     # The outbox rows written before this run are covered by it.
     SearchOutbox.objects.filter(created_at__lte=started, doc_type__in=[s.doc_type for s in chosen]).delete()
     es = backends.elasticsearch()

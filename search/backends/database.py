@@ -206,6 +206,7 @@ class PostgresEngine:
 
 class SQLiteEngine:
     weights = (10.0, 4.0, 1.0)  # title, tags, body
+    in_list_limit = 50
 
     def __init__(self, using: str) -> None:
         self.using = using
@@ -230,15 +231,26 @@ class SQLiteEngine:
             coverage = " + ".join(parts)
         out: dict[int, float] = {}
         w = ", ".join(str(x) for x in self.weights)
+        select = f"SELECT rowid, -bm25(search_document_fts, {w}), {coverage} FROM search_document_fts "  # noqa: S608
         with connections[self.using].cursor() as cursor:
-            for chunk in _chunks(ids, 900):
-                marks = ", ".join(["%s"] * len(chunk))
+            if len(ids) <= self.in_list_limit:
+                marks = ", ".join(["%s"] * len(ids))
                 cursor.execute(
-                    f"SELECT rowid, -bm25(search_document_fts, {w}), {coverage} FROM search_document_fts "  # noqa: S608
-                    f"WHERE search_document_fts MATCH %s AND rowid IN ({marks})",
-                    [*coverage_params, expr, *chunk],
+                    select + f"WHERE search_document_fts MATCH %s AND rowid IN ({marks})",
+                    [*coverage_params, expr, *ids],
                 )
-                out.update({row[0]: apply_coverage(float(row[1]), row[2], parsed, mode) for row in cursor.fetchall()})
+                rows = cursor.fetchall()
+            else:
+                # FTS5 re-reads every term's doclist for each rowid of an IN list, so for many
+                # candidates one pass over the matches (BM25 computed in C while walking the
+                # doclists) is far cheaper; only the candidates' scores are kept.
+                cursor.execute(select + "WHERE search_document_fts MATCH %s", [*coverage_params, expr])
+                wanted = set(ids)
+                rows = []
+                while batch := cursor.fetchmany(2000):
+                    rows += [row for row in batch if row[0] in wanted]
+            for row in rows:
+                out[row[0]] = apply_coverage(float(row[1]), row[2], parsed, mode)
         return out
 
     def page_rows(self, parsed: ParsedQuery, ids: list[int]) -> dict[int, tuple[Any, str, str]]:
@@ -437,6 +449,15 @@ class DatabaseBackend(SearchBackend):
                 [SearchTerm(word=w, doc_count=n) for w, n in sorted(counts.items())], batch_size=1000
             )
         return len(counts)
+
+    def optimize(self) -> None:
+        """Refresh planner statistics (and merge FTS5 segments) after a bulk load."""
+        with connections[self.using].cursor() as cursor:
+            if self.vendor == "postgresql":
+                cursor.execute("ANALYZE search_document, search_facet, search_access, search_term")
+            else:
+                cursor.execute("INSERT INTO search_document_fts(search_document_fts) VALUES ('optimize')")
+                cursor.execute("ANALYZE")
 
     # --- Reading --------------------------------------------------------------------------
 
