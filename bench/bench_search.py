@@ -22,11 +22,41 @@ from search import selectors
 from search.backends import registry as backends
 from search.documents import Document, Term
 
-WORDS = (
-    "pricing objection procurement discount champion economic buyer mutual action plan discovery budget "
-    "timeline legal security review proposal negotiation renewal pilot success criteria stakeholder "
-    "executive sponsor roadmap integration onboarding forecast pipeline quarter signature redlines"
-).split()
+WORDS = [
+    "pricing",
+    "objection",
+    "procurement",
+    "discount",
+    "champion",
+    "economic",
+    "buyer",
+    "mutual",
+    "action",
+    "plan",
+    "discovery",
+    "budget",
+    "timeline",
+    "legal",
+    "security",
+    "review",
+    "proposal",
+    "negotiation",
+    "renewal",
+    "pilot",
+    "success",
+    "criteria",
+    "stakeholder",
+    "executive",
+    "sponsor",
+    "roadmap",
+    "integration",
+    "onboarding",
+    "forecast",
+    "pipeline",
+    "quarter",
+    "signature",
+    "redlines",
+]
 
 
 class Searcher:

@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.safestring import mark_safe
 
 from accounts import policy
 
@@ -35,10 +34,6 @@ def search_page(request: HttpRequest) -> HttpResponse:
     results = selectors.search(
         user=request.user, text=q, filters=filters, page=page_number, deal=deal, deal_only=deal_only
     )
-    for hit in results.hits:
-        # Built by search.backends.base.highlight_html: escaped text with <mark> only.
-        hit.title_html = mark_safe(hit.title_html)
-        hit.snippet_html = mark_safe(hit.snippet_html)
     page = None
     if results.total:
         reachable = min(results.total, results.ranked or results.total)

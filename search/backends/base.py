@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.utils.safestring import SafeString, mark_safe
+
 from ..documents import Document, Term
 from ..querytext import ParsedQuery
 from ..registry import DealContext, type_label
@@ -33,20 +35,20 @@ class BackendUnavailable(Exception):
     """The backend cannot answer (Elasticsearch unreachable): callers fall back."""
 
 
-def highlight_html(text: str) -> str:
+def highlight_html(text: str) -> SafeString:
+    """Escape everything, then turn the markers into <mark>: the only markup a snippet has."""
     escaped = html.escape(text or "", quote=False)
     escaped = escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
     # Unbalanced markers (a fragment cut inside a match) would leave an open <mark>.
     opened = escaped.count("<mark>") - escaped.count("</mark>")
-    return escaped + "</mark>" * max(opened, 0)
+    return mark_safe(escaped + "</mark>" * max(opened, 0))
 
 
-def plain_snippet(text: str, length: int = 220) -> str:
+def plain_snippet(text: str, length: int = 220) -> SafeString:
     text = re.sub(r"\s+", " ", text or "").strip()
-    if len(text) <= length:
-        return html.escape(text, quote=False)
-    cut = text[:length].rsplit(" ", 1)[0]
-    return html.escape(cut, quote=False) + " …"
+    if len(text) > length:
+        text = text[:length].rsplit(" ", 1)[0] + " …"
+    return mark_safe(html.escape(text, quote=False))
 
 
 @dataclass
@@ -104,7 +106,7 @@ class Hit:
             title=doc.title,
             url=doc.url,
             score=score,
-            title_html=highlight_html(title_hl) if title_hl else html.escape(doc.title, quote=False),
+            title_html=highlight_html(title_hl or doc.title),
             snippet_html=highlight_html(snippet_hl)
             if snippet_hl and MARK_START in snippet_hl
             else plain_snippet(doc.body),

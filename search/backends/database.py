@@ -41,7 +41,7 @@ from django.db.models.expressions import RawSQL
 from .. import conf
 from ..documents import Document, Signals, Visibility, split_key
 from ..models import SearchAccess, SearchDocument, SearchFacet, SearchTerm
-from ..querytext import STOP_WORDS, WORD_RE, ParsedQuery, to_fts5, to_tsquery_sql
+from ..querytext import STOP_WORDS, WORD_RE, ParsedQuery, parse, to_fts5, to_tsquery_sql
 from ..ranking import blend, coverage_factor, fold, prior
 from ..registry import type_label
 from .base import (
@@ -648,12 +648,23 @@ class DatabaseBackend(SearchBackend):
         words = [w for w in WORD_RE.findall(text.lower()) if w][:6]
         if not words:
             return []
-        qs = self.visible(principals)
+        visible = self.visible(principals)
+        qs = visible
         for word in words:
             qs = qs.filter(title__icontains=word)
-        rows = list(qs.order_by("-prior", "id").values_list("doc_type", "object_id", "title", "url")[: limit * 3])
+        fields = ("doc_type", "object_id", "title", "url")
+        rows = list(qs.order_by("-prior", "id").values_list(*fields)[: limit * 3])
         lowered = text.strip().lower()
-        rows.sort(key=lambda r: (not r[2].lower().startswith(lowered), 0))
+        rows.sort(key=lambda r: not r[2].lower().startswith(lowered))  # stable: prior order within
+        if len(rows) < limit:
+            # Then titles matching the words once stemmed ("pricing" finds "price objection").
+            parsed = parse(text)
+            if not parsed.is_empty:
+                sql, params = self.engine.match_sql(parsed, "all", title_only=True)
+                title_ids = RawSQL(sql, params)  # noqa: S611 - constants and placeholders only
+                seen = {(r[0], r[1]) for r in rows}
+                more = visible.filter(id__in=title_ids).order_by("-prior", "id").values_list(*fields)[:limit]
+                rows += [r for r in more if (r[0], r[1]) not in seen]
         return [Suggestion(type=r[0], id=r[1], title=r[2], url=r[3]) for r in rows[:limit]]
 
     def document_text(self, key: str, principals: list[str]) -> str | None:
