@@ -34,6 +34,11 @@ def search_page(request: HttpRequest) -> HttpResponse:
     results = selectors.search(
         user=request.user, text=q, filters=filters, page=page_number, deal=deal, deal_only=deal_only
     )
+    if results.total and not results.hits and page_number > results.pages:
+        # Past the last page (an old link, a filter that shrank the list): show the last one.
+        results = selectors.search(
+            user=request.user, text=q, filters=filters, page=results.pages, deal=deal, deal_only=deal_only
+        )
     page = None
     if results.total:
         reachable = min(results.total, results.ranked or results.total)

@@ -200,7 +200,7 @@ class PostgresEngine:
 
     def check(self) -> None:
         with connections[self.using].cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM search_document WHERE search_vector @@ to_tsquery('english', 'deal')")
+            cursor.execute("SELECT 1 FROM search_document WHERE search_vector @@ to_tsquery('english', 'deal') LIMIT 1")
             cursor.fetchone()
 
 
@@ -306,7 +306,7 @@ class SQLiteEngine:
 
     def check(self) -> None:
         with connections[self.using].cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM search_document_fts WHERE search_document_fts MATCH 'deal'")
+            cursor.execute("SELECT rowid FROM search_document_fts WHERE search_document_fts MATCH 'deal' LIMIT 1")
             cursor.fetchone()
 
 

@@ -549,10 +549,10 @@ class ElasticsearchBackend(SearchBackend):
 
     @_guard
     def check(self) -> None:
+        # Reachability only: a missing index is created by the first write (or search_reindex)
+        # and reported by search_check; until then queries use the database index.
         if not self.client.ping():
             raise BackendUnavailable(f"Elasticsearch at {self.url} did not answer (searches use the database index)")
-        if not self.client.indices.exists_alias(name=self.alias):
-            raise BackendUnavailable(f"Elasticsearch has no '{self.alias}' index yet: run `manage.py search_reindex`")
 
     @_guard
     def indexed_hashes(self, doc_type: str | None = None) -> dict[str, str]:

@@ -79,6 +79,18 @@ def test_drafts_are_visible_only_to_their_author_and_managers(
     assert selectors.search(user=author, text="pricing ladder").hits[0].signal == "Draft"
 
 
+def test_publishing_a_revision_reindexes(technique_factory, member, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        page = technique_factory("Concession ladder")
+    page.title = "Trade, never give"
+    with django_capture_on_commit_callbacks(execute=True):
+        revision = page.save_revision()
+    assert titles(member, "trade never give") == []  # a draft revision is not what members see
+    with django_capture_on_commit_callbacks(execute=True):
+        revision.publish()
+    assert titles(member, "trade never give") == ["Trade, never give"]
+
+
 def test_unpublishing_hides_and_deleting_removes(technique_factory, member, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         page = technique_factory("Concession ladder")

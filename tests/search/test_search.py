@@ -433,6 +433,11 @@ def test_suggest_completes_titles_best_first(index, member):
     assert selectors.suggest(user=member, text="p") == []
 
 
+def test_suggest_falls_back_to_stemmed_title_matches(index, member):
+    index(doc("technique", 1, "Reframe a price objection"), doc("technique", 2, "Mutual action plan"))
+    assert [s.title for s in selectors.suggest(user=member, text="pricing")] == ["Reframe a price objection"]
+
+
 def test_similar_documents_exclude_the_document_itself(index, member):
     index(
         doc("question", 1, "Procurement asks for a discount at quarter end", tags=["Negotiation"]),

@@ -100,6 +100,8 @@ def test_pagination_keeps_the_query_and_filters(index, newhire, client_for):
     assert 'href="?q=discovery&amp;stage=discovery&amp;page=2"' in html
     html = client_for(newhire).get("/search/", {"q": "discovery", "stage": "discovery", "page": 3}).content.decode()
     assert "21\u201323 of 23" in html
+    html = client_for(newhire).get("/search/", {"q": "discovery", "page": 9}).content.decode()
+    assert "21\u201323 of 23" in html
 
 
 def test_empty_page_explains_how_to_search(newhire, client_for):
