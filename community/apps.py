@@ -29,3 +29,7 @@ class CommunityConfig(AppConfig):
                 context=discussion_views.panel_section,
                 order=900,
             )
+        # --- Search: document sources for techniques (and, after the Q&A merge, questions) ---
+        from .search_sources import register_sources
+
+        register_sources()

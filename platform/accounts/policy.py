@@ -130,5 +130,6 @@ rule("discussion.manage_members", is_manager, "Only managers can change who is i
 
 
 # --- Search --------------------------------------------------------------------------------
+rule("search.use", is_active_member, "Sign in to search techniques, questions and answers.")
 
 # --- Mentoring -----------------------------------------------------------------------------

@@ -39,6 +39,9 @@ from community.qa.api import router as qa_router  # noqa: E402
 
 api.add_router("", qa_router)
 # --- Search ---------------------------------------------------------------------------------
+from search.api import router as search_router  # noqa: E402
+
+api.add_router("/search", search_router)
 # --- Discussion threads ---------------------------------------------------------------------
 from community.discussion_api import router as discussion_router  # noqa: E402
 

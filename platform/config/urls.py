@@ -36,6 +36,7 @@ urlpatterns = [
     path("questions/", include("community.qa.urls")),
     # Discussion threads
     path("discussions/", include("community.discussion_urls")),
+    path("search/", include("search.urls")),
     # Admin sites
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -34,6 +34,7 @@ DEMO_SEEDERS = [
     "community.demo_threads.seed",
     # --- Mentoring ---
     # --- Search (index everything last) ---
+    "search.demo.seed",
 ]
 
 # --- Applications -----------------------------------------------------------------------
@@ -160,6 +161,25 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- Search -----------------------------------------------------------------------------
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="")
+# Defaults and the meaning of each key: search/conf.py; the ranking formula: search/ranking.py.
+SEARCH = {
+    "BACKEND": env("SEARCH_BACKEND", default="elasticsearch" if ELASTICSEARCH_URL else "database"),
+    "ELASTICSEARCH_INDEX": env("SEARCH_INDEX", default="rainmaker-search"),
+    "ELASTICSEARCH_TIMEOUT": env.float("SEARCH_TIMEOUT", default=3.0),
+    "CANDIDATES": env.int("SEARCH_CANDIDATES", default=400),  # scored per query (plus title matches)
+    # score = relevance x (1 + quality) x (1 + deal)
+    "RANKING": {
+        "votes": 0.20,
+        "votes_saturation": 25,
+        "accepted": 0.15,
+        "answers": 0.05,
+        "answers_saturation": 5,
+        "evidence": 0.30,
+        "recency": 0.05,
+        "recency_days": 365,
+        "deal": 0.50,
+    },
+}
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 # --- Auth -------------------------------------------------------------------------------

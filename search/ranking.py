@@ -1,0 +1,135 @@
+"""How results are ordered: text relevance blended with quality signals.
+
+For each candidate document d of a query q (weights w_* in settings.SEARCH["RANKING"]):
+
+    relevance(d) = text(d, q) / max over candidates of text(c, q)           in (0, 1]
+    quality(d)   = w_votes    * min(1, log(1 + max(votes, 0)) / log(1 + votes_saturation))
+                 + w_accepted * accepted                                     (0 or 1)
+                 + w_answers  * min(1, log(1 + answers) / log(1 + answers_saturation))
+                 + w_evidence * evidence_strength                            in [0, 1]
+                 + w_recency  * exp(-age_days / recency_days)
+    deal(d)      = w_deal * |worked_in(d) ∩ context(my deal)| / |context(my deal)|
+    score(d)     = relevance(d) * (1 + quality(d)) * (1 + deal(d))
+
+`text` is the backend's own relevance: ts_rank over the weighted tsvector (PostgreSQL), BM25
+with column weights (SQLite FTS5, Elasticsearch). Dividing by the best candidate's text score
+puts every backend on the same scale, so the same weights work everywhere. Multiplying keeps
+text relevance in charge: a document that barely matches cannot be lifted to the top by
+votes alone, but among comparable matches the proven technique and the accepted answer win.
+
+`evidence_strength` is the document source's number in [0, 1]; for techniques it comes from
+the lower bound of the lift's confidence interval, not the raw success rate, so a lucky
+technique with three uses does not outrank one that is proven on eighty deals.
+
+When no document matches every word, the search accepts documents matching any word; then
+text(d, q) is first multiplied by coverage(d)^2, the share of the query's clauses (a word and
+its synonyms) that d matches, so documents matching more of the words come first.
+
+`prior(d)` (the quality part without recency) is stored with the document: for a common word
+that matches thousands of documents, only the best-prior candidates (plus every title match)
+are scored, so a query never ranks every match.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Hashable
+from datetime import datetime
+
+from django.utils import timezone
+
+from . import conf
+from .documents import Signals
+
+
+def _saturating_log(value: float, saturation: float) -> float:
+    if value <= 0 or saturation <= 0:
+        return 0.0
+    return min(1.0, math.log1p(value) / math.log1p(saturation))
+
+
+COVERAGE_EXPONENT = 2
+
+
+def coverage_factor(matched: int, clauses: int) -> float:
+    if clauses <= 0:
+        return 1.0
+    return (max(0, min(matched, clauses)) / clauses) ** COVERAGE_EXPONENT
+
+
+def quality(signals: Signals, *, now: datetime | None = None, weights: dict | None = None) -> float:
+    w = weights or conf.get("RANKING")
+    q = (
+        w["votes"] * _saturating_log(max(signals.votes, 0), w["votes_saturation"])
+        + w["accepted"] * (1.0 if signals.accepted else 0.0)
+        + w["answers"] * _saturating_log(signals.answers, w["answers_saturation"])
+        + w["evidence"] * max(0.0, min(1.0, signals.evidence_strength))
+    )
+    if now is not None and signals.published_at is not None and w["recency"]:
+        age_days = max(0.0, (now - signals.published_at).total_seconds() / 86400)
+        q += w["recency"] * math.exp(-age_days / max(1.0, w["recency_days"]))
+    return q
+
+
+def prior(signals: Signals, *, weights: dict | None = None) -> float:
+    """The static part of quality (no recency): stored, and orders candidates for common words."""
+    return quality(signals, now=None, weights=weights)
+
+
+def deal_match(worked_in: tuple[str, ...] | list[str], context_keys: list[str]) -> float:
+    if not context_keys:
+        return 0.0
+    worked = set(worked_in)
+    return sum(1 for k in context_keys if k in worked) / len(context_keys)
+
+
+def blend(
+    text_scores: dict[str, float],
+    signals: dict[str, Signals],
+    *,
+    deal_keys: list[str] | None = None,
+    now: datetime | None = None,
+    weights: dict | None = None,
+) -> list[tuple[str, float]]:
+    """Final scores, best first: [(key, score)]. Ties break by key for a stable order."""
+    w = weights or conf.get("RANKING")
+    now = now or timezone.now()
+    best = max((s for s in text_scores.values() if s > 0), default=0.0)
+    if best <= 0:
+        best = 1.0
+    scored = []
+    for key, text in text_scores.items():
+        relevance = max(text, 0.0) / best
+        sig = signals.get(key) or Signals()
+        score = relevance * (1 + quality(sig, now=now, weights=w))
+        if deal_keys:
+            score *= 1 + w["deal"] * deal_match(sig.worked_in, deal_keys)
+        scored.append((key, round(score, 6)))
+    scored.sort(key=lambda item: (-item[1], item[0]))
+    return scored
+
+
+def fold(
+    ranked: list[tuple[Hashable, float]], parent_of: dict[Hashable, Hashable | None]
+) -> list[tuple[Hashable, float, list[Hashable]]]:
+    """Answers are shown within their question: when a candidate's parent is also a candidate,
+    the child moves under it and the parent ranks at the better of the two scores.
+
+    Returns [(key, score, [child keys best first])], best first.
+    """
+    present = {key for key, _ in ranked}
+    scores = dict(ranked)
+    children: dict[Hashable, list[Hashable]] = defaultdict(list)
+    for key, score in ranked:  # best first, so children stay in score order
+        parent = parent_of.get(key)
+        if parent is not None and parent in present:
+            children[parent].append(key)
+            scores[parent] = max(scores[parent], score)
+    folded = [
+        (key, scores[key], children.get(key, []))
+        for key, _ in ranked
+        if not (parent_of.get(key) is not None and parent_of.get(key) in present)
+    ]
+    folded.sort(key=lambda item: (-item[1], str(item[0])))
+    return folded
