@@ -38,3 +38,6 @@ api.add_router("/markdown", markdown_router)
 # --- Search ---------------------------------------------------------------------------------
 # --- Discussion threads ---------------------------------------------------------------------
 # --- Mentoring ------------------------------------------------------------------------------
+from mentoring.api import router as mentoring_router  # noqa: E402
+
+api.add_router("/mentoring", mentoring_router)

@@ -33,6 +33,7 @@ urlpatterns = [
     path("people/", include((people_urlpatterns, "people"))),
     path("notifications/", include("notifications.urls")),
     # --- Feature apps ---------------------------------------------------------------------
+    path("mentoring/", include("mentoring.urls")),
     # Admin sites
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
