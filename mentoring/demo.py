@@ -8,6 +8,7 @@ demo shows them finding one. Deterministic (ctx.rng only) and fast (bulk inserts
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -403,7 +404,9 @@ def seed(ctx: DemoContext) -> None:
             elif kind == "ended":
                 status = Goal.Status.DROPPED
             elif target < today:
-                status = rng.choice([Goal.Status.ACHIEVED, Goal.Status.ACHIEVED, Goal.Status.IN_PROGRESS])
+                status = Goal.Status.ACHIEVED if rng.random() < 0.75 else Goal.Status.IN_PROGRESS
+                if status == Goal.Status.IN_PROGRESS:  # re-planned at the last check-in
+                    target = today + timedelta(days=rng.randint(7, 21))
             else:
                 status = Goal.Status.IN_PROGRESS if i == 0 else Goal.Status.OPEN
             goals.append(
@@ -420,7 +423,8 @@ def seed(ctx: DemoContext) -> None:
         # Check-ins every week or two, with notes; the next one scheduled.
         count = min(max(weeks // 2, 1 if weeks >= 1 else 0), 6)
         for i in range(count):
-            when = m.started_at + timedelta(days=7 + 14 * i, hours=rng.choice([0, 1, 2]))
+            day = timezone.localtime(m.started_at + timedelta(days=7 + 14 * i), ZoneInfo(m.mentor.timezone))
+            when = day.replace(hour=rng.choice([10, 11, 16]), minute=0, second=0, microsecond=0)
             if when >= end:
                 break
             notes, next_steps = CHECKIN_NOTES[(m.mentee_id + i) % len(CHECKIN_NOTES)]
@@ -440,7 +444,9 @@ def seed(ctx: DemoContext) -> None:
                 )
             )
         if kind == "active":
-            when = (now + timedelta(days=rng.randint(1, 6))).replace(minute=0, second=0, microsecond=0)
+            # Next check-in at 10:00 or 16:00 in the mentor's own time zone.
+            local_day = timezone.localtime(now + timedelta(days=rng.randint(1, 6)), ZoneInfo(m.mentor.timezone))
+            when = local_day.replace(hour=rng.choice([10, 16]), minute=0, second=0, microsecond=0)
             checkins.append(
                 CheckIn(
                     mentorship=m,
