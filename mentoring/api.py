@@ -16,7 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from accounts import policy
@@ -146,6 +146,18 @@ class MentorshipDetailOut(MentorshipOut):
     checkins: list[CheckInOut] | None
     fit_ratings: list[FitOut] | None
 
+    @staticmethod
+    def resolve_goals(obj) -> list | None:
+        return list(obj.goals.all()) if obj.private else None
+
+    @staticmethod
+    def resolve_checkins(obj) -> list | None:
+        return list(obj.checkins.all()) if obj.private else None
+
+    @staticmethod
+    def resolve_fit_ratings(obj) -> list | None:
+        return list(obj.fit_ratings.all()) if obj.private else None
+
 
 class RequestIn(Schema):
     mentor_id: int
@@ -268,16 +280,9 @@ def _mentorship(request: HttpRequest, pk: int, perm: str = "mentoring.view") -> 
     return m
 
 
-def _detail(request: HttpRequest, m: Mentorship) -> dict:
-    private = policy.allowed(request.auth, "mentoring.view_private", m)
-    return {
-        **{f: getattr(m, f) for f in MentorshipOut.model_fields if f != "url"},
-        "url": m.get_absolute_url(),
-        "private": private,
-        "goals": list(m.goals.all()) if private else None,
-        "checkins": list(m.checkins.all()) if private else None,
-        "fit_ratings": list(m.fit_ratings.all()) if private else None,
-    }
+def _detail(request: HttpRequest, m: Mentorship) -> Mentorship:
+    m.private = policy.allowed(request.auth, "mentoring.view_private", m)
+    return m
 
 
 # --- Matches and requests ----------------------------------------------------------------------
@@ -313,7 +318,8 @@ def create_request(request: HttpRequest, payload: RequestIn):
     m, created = _call(
         services.mentorship_request, mentee=mentee, mentor=mentor, requested_by=request.auth, message=payload.message
     )
-    return created_or_existing(selectors.mentorships_base().get(pk=m.pk), created)
+    status, obj = created_or_existing(selectors.mentorships_base().get(pk=m.pk), created)
+    return Status(status, obj)
 
 
 @router.post("/requests/{request_id}/accept", response={200: MentorshipOut, **ERRORS}, summary="Accept a request")
@@ -357,7 +363,9 @@ def mentorships(request: HttpRequest, status: str | None = None, role: str | Non
     return qs
 
 
-@router.get("/mentorships/{mentorship_id}", response={200: MentorshipDetailOut, **COMMON_ERRORS}, summary="A mentorship")
+@router.get(
+    "/mentorships/{mentorship_id}", response={200: MentorshipDetailOut, **COMMON_ERRORS}, summary="A mentorship"
+)
 def mentorship(request: HttpRequest, mentorship_id: int):
     """The pairing; goals, check-ins and fit ratings only for the pair (and the mentee's manager
     if the mentee agreed): otherwise `private` is false and they are null."""
@@ -408,7 +416,7 @@ def add_goal(request: HttpRequest, mentorship_id: int, payload: GoalIn):
         skill=skill,
         target_date=payload.target_date,
     )
-    return 201, goal
+    return Status(201, goal)
 
 
 @router.patch("/goals/{goal_id}", response={200: GoalOut, **ERRORS}, summary="Update a goal")
@@ -437,9 +445,14 @@ def checkins(request: HttpRequest, mentorship_id: int):
 @router.post("/mentorships/{mentorship_id}/checkins", response={201: CheckInOut, **ERRORS}, summary="Schedule")
 def schedule_checkin(request: HttpRequest, mentorship_id: int, payload: CheckInIn):
     m = _mentorship(request, mentorship_id, "mentoring.coach")
-    return 201, _call(
-        services.checkin_schedule, mentorship=m, by=request.auth, scheduled_for=payload.scheduled_for, agenda=payload.agenda
+    checkin = _call(
+        services.checkin_schedule,
+        mentorship=m,
+        by=request.auth,
+        scheduled_for=payload.scheduled_for,
+        agenda=payload.agenda,
     )
+    return Status(201, checkin)
 
 
 def _checkin(request: HttpRequest, checkin_id: int) -> CheckIn:
@@ -468,7 +481,7 @@ def rate_fit(request: HttpRequest, mentorship_id: int, payload: FitIn):
     mentee a re-match (the matcher excludes this pair) and tells their manager."""
     m = _mentorship(request, mentorship_id, "mentoring.rate_fit")
     fr = _call(services.fit_rate, mentorship=m, by=request.auth, rating=payload.rating, comment=payload.comment)
-    return 201, fr
+    return Status(201, fr)
 
 
 # --- Cohort assignment (managers) ------------------------------------------------------------------
@@ -493,7 +506,7 @@ def propose(request: HttpRequest, payload: AssignmentIn):
         include_active=payload.include_active,
         started_within_days=payload.started_within_days,
     )
-    return 201, proposal
+    return Status(201, proposal)
 
 
 @router.get("/assignments/{proposal_id}", response={200: ProposalOut, **COMMON_ERRORS}, summary="A proposal")

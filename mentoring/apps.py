@@ -14,7 +14,11 @@ class MentoringConfig(AppConfig):
         from . import tasks
 
         sections.register(
-            "home", "mentoring", template="mentoring/sections/home.html", context=mentoring_sections.home_context, order=30
+            "home",
+            "mentoring",
+            template="mentoring/sections/home.html",
+            context=mentoring_sections.home_context,
+            order=30,
         )
         sections.register(
             "profile",

@@ -17,7 +17,7 @@ from core.markdown import render_markdown
 from notifications.services import notify
 from taxonomy.models import SkillTag
 
-from .models import CheckIn, CoachingStyle, FitRating, Goal, MenteeProfile, MentorProfile, MentorSkill, Mentorship
+from .models import CheckIn, CoachingStyle, FitRating, Goal, MenteeProfile, MentorProfile, Mentorship, MentorSkill
 from .services import matches_refresh
 
 # username: (capacity, accepting, languages, styles, how I coach)
@@ -123,7 +123,14 @@ MENTEES = {
         True,
         "Comfortable with executives; need a pipeline of my own.",
     ),
-    "sara.ali": (["Objection handling", "Discovery questioning"], CoachingStyle.ROLE_PLAY, "midday", ["en", "ar"], False, ""),
+    "sara.ali": (
+        ["Objection handling", "Discovery questioning"],
+        CoachingStyle.ROLE_PLAY,
+        "midday",
+        ["en", "ar"],
+        False,
+        "",
+    ),
     "mateo.rossi": (
         ["Objection handling", "Competitive positioning"],
         CoachingStyle.ROLE_PLAY,
@@ -219,7 +226,11 @@ def seed(ctx: DemoContext) -> None:
     # --- Who mentors whom, beyond the current pairs -------------------------------------------
     # Alumni (once new hires, now ramped) with completed mentorships; a poor fit that ended early
     # and was replaced; pending requests, one asked by the mentee, one proposed by a manager.
-    alumni = [(u, m) for u, m in (("fatima.zahra", "samir.haddad"), ("arjun.mehta", "hannah.kim")) if u in users and m in users]
+    alumni = [
+        (u, m)
+        for u, m in (("fatima.zahra", "samir.haddad"), ("arjun.mehta", "hannah.kim"))
+        if u in users and m in users
+    ]
     ended_early = [("ethan.clark", "samir.haddad")] if "ethan.clark" in mentor_of and "samir.haddad" in users else []
     pending = [
         (mentee, mentor, origin)

@@ -61,7 +61,9 @@ class MentorProfileForm(forms.Form):
         return [self[name] for name in ("accepting", "capacity", "timezone", "region", "languages", "styles")]
 
     def skill_levels(self) -> dict[int, int]:
-        return {s.pk: self.cleaned_data[f"skill_{s.pk}"] for s in self.skill_list if self.cleaned_data.get(f"skill_{s.pk}")}
+        return {
+            s.pk: self.cleaned_data[f"skill_{s.pk}"] for s in self.skill_list if self.cleaned_data.get(f"skill_{s.pk}")
+        }
 
     def clean(self) -> dict:
         data = super().clean()
@@ -212,7 +214,7 @@ class CheckInDoneForm(forms.Form):
 class FitForm(forms.Form):
     rating = forms.TypedChoiceField(
         label="How well is this pairing working?",
-        choices=[(5, "5 – great"), (4, "4 – good"), (3, "3 – OK"), (2, "2 – not great"), (1, "1 – poor")],
+        choices=[(5, "5: great"), (4, "4: good"), (3, "3: OK"), (2, "2: not great"), (1, "1: poor")],
         coerce=int,
         widget=forms.RadioSelect,
     )
@@ -235,5 +237,3 @@ class AssignmentForm(forms.Form):
         required=False,
         help_text="Off by default: mentees in an active mentorship are never reassigned unless you ask.",
     )
-
-

@@ -329,12 +329,18 @@ def score_parts(
         where=stage_counts > 0,
     )
 
-    me_avail = np.stack(
-        [availability(me.utc_offset_minutes, PREFERRED_HOURS.get(me.preferred_time, (8, 18))) for me in mentees]
-    ).astype(np.float32) if n else np.zeros((0, SLOTS), dtype=np.float32)
-    mo_avail = np.stack([availability(mo.utc_offset_minutes, ctx.mentor_hours) for mo in mentors]).astype(
-        np.float32
-    ) if m else np.zeros((0, SLOTS), dtype=np.float32)
+    me_avail = (
+        np.stack(
+            [availability(me.utc_offset_minutes, PREFERRED_HOURS.get(me.preferred_time, (8, 18))) for me in mentees]
+        ).astype(np.float32)
+        if n
+        else np.zeros((0, SLOTS), dtype=np.float32)
+    )
+    mo_avail = (
+        np.stack([availability(mo.utc_offset_minutes, ctx.mentor_hours) for mo in mentors]).astype(np.float32)
+        if m
+        else np.zeros((0, SLOTS), dtype=np.float32)
+    )
     overlap_hours = (me_avail @ mo_avail.T) / 2
     timezone = np.minimum(overlap_hours / ctx.tz_full_hours, 1.0)
 
@@ -444,9 +450,7 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
-def explain(
-    mentee: MenteeFeatures, mentor: MentorFeatures, ctx: MatchContext, parts: dict[str, float]
-) -> list[str]:
+def explain(mentee: MenteeFeatures, mentor: MentorFeatures, ctx: MatchContext, parts: dict[str, float]) -> list[str]:
     """The reasons for one pair, in words, strongest contribution first (then caveats)."""
     weights = ctx.weights
     scored: list[tuple[float, str]] = []
@@ -508,9 +512,7 @@ def explain(
         add("answers", f"{_plural(accepted, 'accepted answer')} on your topics")
 
     # Own results at the stages that matter.
-    stages = set(need_stages) | {
-        stage_id for stage_id, skills in ctx.stage_skills.items() if skills & need_skills
-    }
+    stages = set(need_stages) | {stage_id for stage_id, skills in ctx.stage_skills.items() if skills & need_skills}
     best: tuple[float, str] | None = None
     for stage_id in stages:
         d, s = mentor.stage_results.get(stage_id, (0, 0))

@@ -12,6 +12,7 @@ counted, not dropped silently; this is an observational comparison, not an exper
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections import defaultdict
 from datetime import date, datetime, timedelta
@@ -168,8 +169,18 @@ def mentor_effectiveness(*, now: datetime, ramp: dict[int, int]) -> list[dict]:
     mentorships = list(
         Mentorship.objects.filter(started_at__isnull=False)
         .select_related("mentor")
-        .only("id", "mentee_id", "mentor_id", "started_at", "ended_at", "status", "mentor__display_name",
-              "mentor__username", "mentor__first_name", "mentor__last_name")
+        .only(
+            "id",
+            "mentee_id",
+            "mentor_id",
+            "started_at",
+            "ended_at",
+            "status",
+            "mentor__display_name",
+            "mentor__username",
+            "mentor__first_name",
+            "mentor__last_name",
+        )
         .order_by("mentor_id", "started_at")
     )
     mentee_ids = {m.mentee_id for m in mentorships}
@@ -279,7 +290,9 @@ def ramp_chart(comparison: dict) -> str | None:
     chart.x_labels = [f"Mentored (n={len(a)})", f"Not mentored (n={len(b)})"]
     chart.add("Mentored", a or [None])
     chart.add("Not mentored", b or [None])
-    return chart.render(is_unicode=True)
+    # pygal inlines a config <script> for its (unused) tooltips: drop it, the SVG needs no JS.
+    svg = re.sub(r"<script\b.*?</script>", "", chart.render(is_unicode=True), flags=re.S)
+    return re.sub(r"<!--.*?-->", "", svg, flags=re.S)
 
 
 # --- The page's numbers ------------------------------------------------------------------------------

@@ -53,7 +53,10 @@ def profile_context(request: HttpRequest, person) -> dict | None:
     relations = []
     if viewer.pk == person.pk or policy.allowed(viewer, "mentoring.manage_programme"):
         relations = list(
-            selectors.mentorships_base().filter(status=Mentorship.Status.ACTIVE).involving(person).order_by("started_at")
+            selectors.mentorships_base()
+            .filter(status=Mentorship.Status.ACTIVE)
+            .involving(person)
+            .order_by("started_at")
         )
     if profile is None and not relations:
         return None

@@ -154,7 +154,9 @@ def mentee_features(*, user_ids: Sequence[int], rates: Rates, ctx: MatchContext,
     past: dict[int, set[int]] = defaultdict(set)
     excluded: dict[int, set[int]] = defaultdict(set)
     for mentee_id, mentor_id, status, fit in (
-        Mentorship.objects.filter(mentee_id__in=list(users)).order_by().values_list("mentee_id", "mentor_id", "status", "fit")
+        Mentorship.objects.filter(mentee_id__in=list(users))
+        .order_by()
+        .values_list("mentee_id", "mentor_id", "status", "fit")
     ):
         if status in (Mentorship.Status.ACTIVE, *Mentorship.CLOSED):
             past[mentee_id].add(mentor_id)
@@ -234,9 +236,7 @@ def matches_for(*, mentee: User, limit: int = 10) -> list[MatchScore]:
 
 
 def mentorships_base() -> QuerySet[Mentorship]:
-    return Mentorship.objects.select_related(
-        "mentee", "mentee__team", "mentor", "mentor__team", "requested_by"
-    )
+    return Mentorship.objects.select_related("mentee", "mentee__team", "mentor", "mentor__team", "requested_by")
 
 
 def mentorships_visible_to(user: User) -> QuerySet[Mentorship]:
@@ -279,7 +279,9 @@ def recent_practices(*, rep_ids: Sequence[int], per_rep: int = 5) -> dict[int, l
         return {}
     qs = (
         Practice.objects.filter(rep_id__in=list(rep_ids))
-        .annotate(rn=Window(RowNumber(), partition_by=[F("rep_id")], order_by=[F("practised_at").desc(), F("id").desc()]))
+        .annotate(
+            rn=Window(RowNumber(), partition_by=[F("rep_id")], order_by=[F("practised_at").desc(), F("id").desc()])
+        )
         .filter(rn__lte=per_rep)
         .select_related("technique", "stage", "deal")
         .order_by("rep_id", "-practised_at", "-id")
@@ -363,4 +365,3 @@ def proposal_detail(pk: int) -> AssignmentProposal:
 
 def proposal_pairs(proposal: AssignmentProposal) -> QuerySet:
     return proposal.pairs.select_related("mentee", "mentee__team", "mentor", "mentor__team", "mentorship")
-

@@ -37,8 +37,8 @@ from .models import (
     MatchScore,
     MenteeProfile,
     MentorProfile,
-    MentorSkill,
     Mentorship,
+    MentorSkill,
     PreferredTime,
     ProposedPair,
     SkillLevel,
@@ -434,7 +434,9 @@ def mentorship_accept(*, mentorship: Mentorship, by: User) -> Mentorship:
         if current is not None:
             if m.replaces_id != current.pk:
                 raise Conflict(f"{m.mentee.name} already has an active mentor ({current.mentor.name}).")
-            _close(current, status=Mentorship.Status.ENDED_EARLY, by=by, reason="Replaced by a new mentorship.", now=now)
+            _close(
+                current, status=Mentorship.Status.ENDED_EARLY, by=by, reason="Replaced by a new mentorship.", now=now
+            )
         m.status = Mentorship.Status.ACTIVE
         m.responded_at = m.started_at = now
         m.save(update_fields=["status", "responded_at", "started_at", "updated_at"])
@@ -479,8 +481,10 @@ def mentorship_decline(*, mentorship: Mentorship, by: User, reason: str) -> Ment
     if len(reason) > 1000:
         raise ValidationError({"reason": "Keep the reason under 1,000 characters."})
     with transaction.atomic():
-        m = Mentorship.objects.select_for_update().select_related("mentee", "mentor", "requested_by").get(
-            pk=mentorship.pk
+        m = (
+            Mentorship.objects.select_for_update()
+            .select_related("mentee", "mentor", "requested_by")
+            .get(pk=mentorship.pk)
         )
         _require_status(m, Mentorship.Status.REQUESTED, action="declined")
         m.status = Mentorship.Status.DECLINED
@@ -796,8 +800,10 @@ def assignment_propose(
         missing = [i for i in mentee_ids if i not in found]
         if missing:
             raise ValidationError(
-                {"mentee_ids": f"Not mentees (unknown, inactive or neither a new hire nor with a mentee profile): "
-                 f"{', '.join(map(str, missing[:20]))}."}
+                {
+                    "mentee_ids": f"Not mentees (unknown, inactive or neither a new hire nor with a mentee profile): "
+                    f"{', '.join(map(str, missing[:20]))}."
+                }
             )
         pool = pool.filter(pk__in=mentee_ids)
     if started_within_days is not None:
@@ -887,7 +893,9 @@ def assignment_confirm(
             wanted = set(pair_ids)
             unknown = wanted - {pair.pk for pair in pairs}
             if unknown:
-                raise ValidationError({"pair_ids": f"Not pairs of this proposal: {', '.join(map(str, sorted(unknown)))}."})
+                raise ValidationError(
+                    {"pair_ids": f"Not pairs of this proposal: {', '.join(map(str, sorted(unknown)))}."}
+                )
             pairs = [pair for pair in pairs if pair.pk in wanted]
         skipped = []
         for pair in pairs:

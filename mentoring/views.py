@@ -21,7 +21,6 @@ from .models import AssignmentProposal, CheckIn, Goal, MenteeProfile, Mentorship
 from .models.choices import PART_LABELS
 
 
-
 def _apply_errors(form, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
@@ -241,7 +240,9 @@ def request_create(request: HttpRequest, mentor_id: int) -> HttpResponse:
             _apply_errors(form, exc)
         else:
             if created:
-                messages.success(request, f"Request sent to {mentor.name}. You will hear back here and by notification.")
+                messages.success(
+                    request, f"Request sent to {mentor.name}. You will hear back here and by notification."
+                )
             return redirect(m.get_absolute_url())
     context = _matches_context(request, mentee)
     context.update(request_form=form, failed_mentor_id=mentor.pk)
@@ -253,7 +254,9 @@ def _get_mentorship(request: HttpRequest, pk: int, perm: str) -> Mentorship:
         m = selectors.mentorship_detail(pk)
     except Mentorship.DoesNotExist as exc:
         raise Http404("No such mentorship.") from exc
-    if not (policy.allowed(request.user, "mentoring.view", m) or policy.allowed(request.user, "mentoring.view_request", m)):
+    if not (
+        policy.allowed(request.user, "mentoring.view", m) or policy.allowed(request.user, "mentoring.view_request", m)
+    ):
         raise Http404("No such mentorship.")
     policy.require(request.user, perm, m)
     return m
@@ -536,7 +539,9 @@ def sharing(request: HttpRequest, pk: int) -> HttpResponse:
     services.mentorship_set_manager_access(mentorship=m, by=request.user, allowed=allowed)
     messages.success(
         request,
-        "Your manager can now see goals and check-ins." if allowed else "Goals and check-ins are private to you two again.",
+        "Your manager can now see goals and check-ins."
+        if allowed
+        else "Goals and check-ins are private to you two again.",
     )
     return redirect("mentoring:mentorship", pk=m.pk)
 
@@ -573,7 +578,9 @@ def programme_page(request: HttpRequest) -> HttpResponse:
             "capacity_used": used,
             "capacity_total": seats,
             "counts": programme.programme_counts(),
-            "pending": list(selectors.mentorships_base().filter(status=Mentorship.Status.REQUESTED).order_by("created_at")),
+            "pending": list(
+                selectors.mentorships_base().filter(status=Mentorship.Status.REQUESTED).order_by("created_at")
+            ),
             "proposals": selectors.proposals_recent(5),
             "poor_fits": list(
                 selectors.mentorships_base().filter(status=Mentorship.Status.ACTIVE, fit=Mentorship.Fit.POOR)

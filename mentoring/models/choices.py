@@ -41,10 +41,10 @@ class CoachingStyle(models.TextChoices):
 class PreferredTime(models.TextChoices):
     """When the mentee likes to meet, in their own local time (hours are [start, end))."""
 
-    MORNING = "morning", "Mornings (8:00–12:00)"
-    MIDDAY = "midday", "Around lunch (11:00–14:00)"
-    AFTERNOON = "afternoon", "Afternoons (13:00–18:00)"
-    ANY = "any", "Any time in working hours (8:00–18:00)"
+    MORNING = "morning", "Mornings (8:00 to 12:00)"
+    MIDDAY = "midday", "Around lunch (11:00 to 14:00)"
+    AFTERNOON = "afternoon", "Afternoons (13:00 to 18:00)"
+    ANY = "any", "Any time in working hours (8:00 to 18:00)"
 
 
 PREFERRED_HOURS: dict[str, tuple[int, int]] = {

@@ -25,7 +25,9 @@ def validate_languages(value: list) -> None:
 
 def validate_styles(value: list) -> None:
     if not isinstance(value, list) or any(v not in CoachingStyle.values for v in value):
-        raise ValidationError("Styles must be a list of: %(styles)s.", params={"styles": ", ".join(CoachingStyle.values)})
+        raise ValidationError(
+            "Styles must be a list of: %(styles)s.", params={"styles": ", ".join(CoachingStyle.values)}
+        )
 
 
 class MentorProfile(models.Model):
@@ -38,7 +40,7 @@ class MentorProfile(models.Model):
     capacity = models.PositiveSmallIntegerField(
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(20)],
-        help_text="The most mentees you coach at once (1–20).",
+        help_text="The most mentees you coach at once (1 to 20).",
     )
     accepting = models.BooleanField(
         default=True, help_text="Untick to stop new requests and proposals (your current mentees stay)."

@@ -113,9 +113,14 @@ def is_requested_mentor(user, mentorship) -> bool:
 @rules.predicate
 def is_requester(user, mentorship) -> bool:
     """The mentee, or whoever made the request on their behalf."""
-    return mentorship is not None and is_active_member(user) and user.pk in (
-        getattr(mentorship, "mentee_id", None),
-        getattr(mentorship, "requested_by_id", None),
+    return (
+        mentorship is not None
+        and is_active_member(user)
+        and user.pk
+        in (
+            getattr(mentorship, "mentee_id", None),
+            getattr(mentorship, "requested_by_id", None),
+        )
     )
 
 

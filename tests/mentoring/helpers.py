@@ -10,7 +10,7 @@ from wagtail.models import Page
 
 from accounts.models import Team
 from community.models import Deal, Evidence, Practice, Response, TechniqueIndexPage, TechniquePage
-from mentoring.models import MenteeProfile, MentorProfile, MentorSkill, Mentorship
+from mentoring.models import MenteeProfile, MentorProfile, Mentorship, MentorSkill
 from taxonomy.models import SalesStage, SkillTag
 from tests.factories import make_user
 
@@ -86,7 +86,9 @@ def technique_index() -> TechniqueIndexPage:
     return root.add_child(instance=TechniqueIndexPage(title="Techniques", slug=f"techniques-{next(_n)}"))
 
 
-def make_technique(author, *, stage_name: str = "Discovery", skills: tuple[str, ...] = (), evidence: str = Evidence.PROVEN):
+def make_technique(
+    author, *, stage_name: str = "Discovery", skills: tuple[str, ...] = (), evidence: str = Evidence.PROVEN
+):
     n = next(_n)
     page = TechniquePage(
         title=f"Technique {n}",
@@ -107,10 +109,7 @@ def log_practices(rep, technique, *, stage_name: str, successes: int, failures: 
     when = timezone.now() - timedelta(days=days_ago)
     rows = [Response.MEETING_BOOKED] * successes + [Response.STALLED] * failures
     Practice.objects.bulk_create(
-        [
-            Practice(rep=rep, technique=technique, stage=stage(stage_name), response=r, practised_at=when)
-            for r in rows
-        ]
+        [Practice(rep=rep, technique=technique, stage=stage(stage_name), response=r, practised_at=when) for r in rows]
     )
 
 
@@ -132,3 +131,21 @@ def activate(mentee, mentor, *, started_days_ago: int = 5, **fields) -> Mentorsh
         responded_at=start,
         **fields,
     )
+
+
+class Browser:
+    """A signed-in browser with CSRF enforced that sends the token like a real form does."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+
+    def _token(self) -> str:
+        if "csrftoken" not in self.client.cookies:
+            self.client.get("/accounts/profile/")
+        return self.client.cookies["csrftoken"].value
+
+    def get(self, path: str, *args, **kwargs):
+        return self.client.get(path, *args, **kwargs)
+
+    def post(self, path: str, data: dict | None = None, **kwargs):
+        return self.client.post(path, {**(data or {}), "csrfmiddlewaretoken": self._token()}, **kwargs)

@@ -224,7 +224,12 @@ def test_vectorised_scores_equal_pairwise_scores():
 
 
 def test_timezone_overlap_hours():
-    assert utc_offset_minutes("Asia/Kolkata", __import__("datetime").datetime(2026, 1, 5, tzinfo=__import__("datetime").UTC)) == 330
+    assert (
+        utc_offset_minutes(
+            "Asia/Kolkata", __import__("datetime").datetime(2026, 1, 5, tzinfo=__import__("datetime").UTC)
+        )
+        == 330
+    )
     ny = availability(-300, (8, 18))
     berlin = availability(60, (9, 17))
     assert (ny & berlin).sum() / 2 == 3.0
@@ -244,16 +249,36 @@ def test_infer_gaps_compares_with_the_rest_of_the_team_weakest_first():
     gaps = infer_gaps(rep, team, names, min_practices=8, team_min_practices=30, min_lag=0.05)
     assert [g.stage for g in gaps] == ["Negotiation", "Discovery"]
     negotiation, discovery = gaps
-    assert (negotiation.rate, negotiation.team_rate, negotiation.decided, negotiation.team_decided) == (0.3, 0.48, 10, 100)
+    assert (negotiation.rate, negotiation.team_rate, negotiation.decided, negotiation.team_decided) == (
+        0.3,
+        0.48,
+        10,
+        100,
+    )
     assert discovery.rate == 0.3 and discovery.team_rate == 0.45 and discovery.team_decided == 100
 
 
 def test_infer_gaps_refuses_too_little_data_and_small_lags():
     names = {DISCOVERY: "Discovery"}
-    assert infer_gaps({DISCOVERY: (7, 0)}, {DISCOVERY: (200, 100)}, names, min_practices=8, team_min_practices=30, min_lag=0.05) == ()
-    assert infer_gaps({DISCOVERY: (20, 0)}, {DISCOVERY: (40, 10)}, names, min_practices=8, team_min_practices=30, min_lag=0.05) == ()
+    assert (
+        infer_gaps(
+            {DISCOVERY: (7, 0)}, {DISCOVERY: (200, 100)}, names, min_practices=8, team_min_practices=30, min_lag=0.05
+        )
+        == ()
+    )
+    assert (
+        infer_gaps(
+            {DISCOVERY: (20, 0)}, {DISCOVERY: (40, 10)}, names, min_practices=8, team_min_practices=30, min_lag=0.05
+        )
+        == ()
+    )
     # 43% vs 45%: below the minimum lag.
-    assert infer_gaps({DISCOVERY: (100, 43)}, {DISCOVERY: (200, 88)}, names, min_practices=8, team_min_practices=30, min_lag=0.05) == ()
+    assert (
+        infer_gaps(
+            {DISCOVERY: (100, 43)}, {DISCOVERY: (200, 88)}, names, min_practices=8, team_min_practices=30, min_lag=0.05
+        )
+        == ()
+    )
 
 
 def test_gap_round_trips_through_json():

@@ -147,7 +147,9 @@ def test_goals_and_checkins_validate_and_notify():
     checkin = services.checkin_schedule(mentorship=m, by=sofia, scheduled_for=timezone.now() + timedelta(days=2))
     with pytest.raises(ValidationError):
         services.checkin_complete(checkin=checkin, by=sofia, notes="  ")
-    services.checkin_complete(checkin=checkin, by=sofia, notes="Role-played the budget question.", next_steps="- Ask it")
+    services.checkin_complete(
+        checkin=checkin, by=sofia, notes="Role-played the budget question.", next_steps="- Ask it"
+    )
     checkin.refresh_from_db()
     assert checkin.status == CheckIn.Status.DONE and "<li>Ask it</li>" in checkin.next_steps_html
     # The first completed check-in invites both to rate the fit.
@@ -227,7 +229,14 @@ def test_gaps_and_technique_evidence_feed_the_matcher():
     services.matches_refresh(mentee_ids=[nina.pk])
     gaps = MenteeProfile.objects.get(user=nina).inferred_gaps
     assert gaps == [
-        {"stage_id": gaps[0]["stage_id"], "stage": "Discovery", "rate": 0.3, "team_rate": 0.45, "decided": 10, "team_decided": 40}
+        {
+            "stage_id": gaps[0]["stage_id"],
+            "stage": "Discovery",
+            "rate": 0.3,
+            "team_rate": 0.45,
+            "decided": 10,
+            "team_decided": 40,
+        }
     ]
     best = selectors.matches_for(mentee=nina)[0]
     assert best.mentor_id == sofia.pk
