@@ -421,7 +421,7 @@ def mentorship_accept(*, mentorship: Mentorship, by: User) -> Mentorship:
     """The mentor accepts: the mentorship becomes active (ending the one it replaces)."""
     with transaction.atomic():
         profile = _lock_mentor(mentorship.mentor)
-        m = Mentorship.objects.select_for_update().select_related("mentee", "mentor").get(pk=mentorship.pk)
+        m = Mentorship.objects.select_for_update(of=("self",)).select_related("mentee", "mentor").get(pk=mentorship.pk)
         _require_status(m, Mentorship.Status.REQUESTED, action="accepted")
         active_count = Mentorship.objects.filter(mentor=m.mentor, status=Mentorship.Status.ACTIVE).count()
         if active_count >= profile.capacity:
@@ -482,7 +482,7 @@ def mentorship_decline(*, mentorship: Mentorship, by: User, reason: str) -> Ment
         raise ValidationError({"reason": "Keep the reason under 1,000 characters."})
     with transaction.atomic():
         m = (
-            Mentorship.objects.select_for_update()
+            Mentorship.objects.select_for_update(of=("self",))
             .select_related("mentee", "mentor", "requested_by")
             .get(pk=mentorship.pk)
         )
@@ -515,7 +515,7 @@ def mentorship_decline(*, mentorship: Mentorship, by: User, reason: str) -> Ment
 
 def mentorship_withdraw(*, mentorship: Mentorship, by: User) -> Mentorship:
     with transaction.atomic():
-        m = Mentorship.objects.select_for_update().select_related("mentee", "mentor").get(pk=mentorship.pk)
+        m = Mentorship.objects.select_for_update(of=("self",)).select_related("mentee", "mentor").get(pk=mentorship.pk)
         _require_status(m, Mentorship.Status.REQUESTED, action="withdrawn")
         m.status = Mentorship.Status.WITHDRAWN
         m.responded_at = timezone.now()
@@ -559,7 +559,7 @@ def _close(m: Mentorship, *, status: str, by: User, reason: str, now: datetime) 
 
 def mentorship_complete(*, mentorship: Mentorship, by: User, note: str = "") -> Mentorship:
     with transaction.atomic():
-        m = Mentorship.objects.select_for_update().select_related("mentee", "mentor").get(pk=mentorship.pk)
+        m = Mentorship.objects.select_for_update(of=("self",)).select_related("mentee", "mentor").get(pk=mentorship.pk)
         _require_status(m, Mentorship.Status.ACTIVE, action="completed")
         _close(m, status=Mentorship.Status.COMPLETED, by=by, reason=(note or "").strip()[:1000], now=timezone.now())
         _programme_changed()
@@ -574,7 +574,7 @@ def mentorship_end_early(*, mentorship: Mentorship, by: User, reason: str) -> Me
     if len(reason) > 1000:
         raise ValidationError({"reason": "Keep the reason under 1,000 characters."})
     with transaction.atomic():
-        m = Mentorship.objects.select_for_update().select_related("mentee", "mentor").get(pk=mentorship.pk)
+        m = Mentorship.objects.select_for_update(of=("self",)).select_related("mentee", "mentor").get(pk=mentorship.pk)
         _require_status(m, Mentorship.Status.ACTIVE, action="ended")
         _close(m, status=Mentorship.Status.ENDED_EARLY, by=by, reason=reason, now=timezone.now())
         _programme_changed()
@@ -585,7 +585,7 @@ def mentorship_end_early(*, mentorship: Mentorship, by: User, reason: str) -> Me
 def mentorship_set_manager_access(*, mentorship: Mentorship, by: User, allowed: bool) -> Mentorship:
     """The mentee lets their manager see (or stop seeing) goals, check-ins and the thread."""
     with transaction.atomic():
-        m = Mentorship.objects.select_for_update().select_related("mentee").get(pk=mentorship.pk)
+        m = Mentorship.objects.select_for_update(of=("self",)).select_related("mentee").get(pk=mentorship.pk)
         if m.manager_access != allowed:
             m.manager_access = allowed
             m.save(update_fields=["manager_access", "updated_at"])
@@ -733,7 +733,7 @@ def fit_rate(*, mentorship: Mentorship, by: User, rating: int, comment: str = ""
     if not isinstance(rating, int) or not 1 <= rating <= 5:
         raise ValidationError({"rating": "Rate the fit from 1 (poor) to 5 (great)."})
     with transaction.atomic():
-        m = Mentorship.objects.select_for_update().select_related("mentee", "mentor").get(pk=mentorship.pk)
+        m = Mentorship.objects.select_for_update(of=("self",)).select_related("mentee", "mentor").get(pk=mentorship.pk)
         _require_active(m)
         if not CheckIn.objects.filter(mentorship=m, status=CheckIn.Status.DONE).exists():
             raise Conflict("Rate the fit after your first check-in has happened.")
