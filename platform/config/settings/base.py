@@ -248,7 +248,7 @@ LOGGING = {
     },
 }
 
-# --- Mentoring (see mentoring/README section in README.md and mentoring/conf.py) -------
+# --- Mentoring (the Mentoring section of README.md; other knobs in mentoring/conf.py) --
 # Matching score = sum(weight * part) / sum(weights), each part in [0, 1]; shown as 0-100.
 #   coverage         how much of the mentee's goals (skills) and inferred gaps (stages) the
 #                    mentor coaches, weighted by the mentor's level in each skill
