@@ -574,7 +574,10 @@ def programme_page(request: HttpRequest) -> HttpResponse:
         {
             "overview": overview,
             "ramp": overview["ramp"],
-            "ramp_rows": [("Mentored", overview["ramp"]["mentored"]), ("Not mentored", overview["ramp"]["not_mentored"])],
+            "ramp_rows": [
+                ("Mentored", overview["ramp"]["mentored"]),
+                ("Not mentored", overview["ramp"]["not_mentored"]),
+            ],
             "capacity": capacity,
             "capacity_used": used,
             "capacity_total": seats,
