@@ -242,9 +242,11 @@ def matches_refresh(*, mentee_ids: Sequence[int] | None = None, now: datetime | 
     at once. Returns the number of mentees refreshed.
     """
     now = now or timezone.now()
-    if mentee_ids is None:
-        mentee_ids = list(selectors.mentee_pool().values_list("pk", flat=True))
-    mentee_ids = list(mentee_ids)
+    pool = selectors.mentee_pool()
+    if mentee_ids is not None:
+        # Only people in the pool are matched: new hires, and whoever filled in a mentee profile.
+        pool = pool.filter(pk__in=list(mentee_ids))
+    mentee_ids = list(pool.values_list("pk", flat=True))
     if not mentee_ids:
         return 0
     profiles = list(selectors.mentor_profiles().filter(accepting=True))
@@ -298,11 +300,18 @@ def _with_seat(mentor: matching.MentorFeatures) -> matching.MentorFeatures:
     return matching.MentorFeatures(**{**mentor.__dict__, "remaining": 1})
 
 
-def matches_ensure(*, mentee: User) -> None:
-    """Compute a mentee's matches the first time they are needed (then they are stored)."""
-    computed = MenteeProfile.objects.filter(user=mentee, matches_computed_at__isnull=False).exists()
-    if not computed:
+def matches_ensure(*, mentee: User) -> bool:
+    """Compute a mentee's matches the first time they are needed (then they are stored).
+
+    Returns False for someone outside the pool (not a new hire, no mentee profile): they opt in
+    by filling in their goals, so a manager browsing "Find a mentor" never joins a cohort.
+    """
+    state = MenteeProfile.objects.filter(user=mentee).values_list("matches_computed_at", flat=True).first()
+    if state is None and not MenteeProfile.objects.filter(user=mentee).exists() and not mentee.is_new_hire:
+        return False
+    if state is None:
         matches_refresh(mentee_ids=[mentee.pk])
+    return True
 
 
 # --- The lifecycle ---------------------------------------------------------------------------------

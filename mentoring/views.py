@@ -191,7 +191,7 @@ def _match_target(request: HttpRequest) -> User:
 
 
 def _matches_context(request: HttpRequest, mentee: User) -> dict:
-    services.matches_ensure(mentee=mentee)
+    in_pool = services.matches_ensure(mentee=mentee)
     profile = selectors.mentee_profile_for(mentee)
     own = selectors.mentee_mentorships(mentee)
     active = next((m for m in own if m.status == Mentorship.Status.ACTIVE), None)
@@ -201,10 +201,11 @@ def _matches_context(request: HttpRequest, mentee: User) -> dict:
         and not pending
         and (active is None or active.fit == Mentorship.Fit.POOR),
         "mentee": mentee,
+        "in_pool": in_pool,
         "is_self": mentee.pk == request.user.pk,
         "profile": profile,
         "gaps": _gaps(profile),
-        "matches": selectors.matches_for(mentee=mentee, limit=10),
+        "matches": selectors.matches_for(mentee=mentee, limit=10) if in_pool else [],
         "active": active,
         "pending": pending,
         "weights": _weights_table(),

@@ -306,3 +306,11 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
     for path in ["/mentoring/", "/mentoring/matches/", "/mentoring/programme/", "/mentoring/mentorships/1/"]:
         r = client.get(path)
         assert r.status_code == 302 and "/accounts/login/" in r["Location"]
+
+
+def test_browsing_matches_does_not_enrol_people_who_are_not_mentees(client_for, boss):
+    make_mentor("sofia")
+    page = client_for(boss).get("/mentoring/matches/").content.decode()
+    assert "Tell us what you want to grow" in page
+    assert not MenteeProfile.objects.filter(user=boss).exists()
+    assert services.assignment_propose(by=boss).mentee_count == 0
