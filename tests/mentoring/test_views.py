@@ -314,3 +314,18 @@ def test_browsing_matches_does_not_enrol_people_who_are_not_mentees(client_for, 
     assert "Tell us what you want to grow" in page
     assert not MenteeProfile.objects.filter(user=boss).exists()
     assert services.assignment_propose(by=boss).mentee_count == 0
+
+
+def test_dashboard_shows_recent_practices_and_outcomes(client_for):
+    from .helpers import log_practices, make_technique
+
+    sofia = make_mentor("sofia")
+    nina = make_mentee("nina", display_name="Nina Patel")
+    activate(nina, sofia)
+    technique = make_technique(sofia, stage_name="Discovery")
+    log_practices(nina, technique, stage_name="Discovery", successes=3, failures=1, days_ago=3)
+    log_practices(nina, technique, stage_name="Discovery", successes=1, failures=3, days_ago=60)
+    page = client_for(sofia).get("/mentoring/dashboard/").content.decode()
+    assert technique.title in page and "Meeting booked" in page
+    assert "75%" in page and "(4 practices)" in page  # last 30 days: 3 of 4
+    assert "25%" in page  # before: 1 of 4
