@@ -6,3 +6,26 @@ class MentoringConfig(AppConfig):
 
     name = "mentoring"
     verbose_name = "Mentoring"
+
+    def ready(self) -> None:
+        from core import periodic, sections
+
+        from . import sections as mentoring_sections
+        from . import tasks
+
+        sections.register(
+            "home",
+            "mentoring",
+            template="mentoring/sections/home.html",
+            context=mentoring_sections.home_context,
+            order=30,
+        )
+        sections.register(
+            "profile",
+            "mentoring",
+            template="mentoring/sections/profile.html",
+            context=mentoring_sections.profile_context,
+            order=30,
+        )
+        periodic.register("mentoring.refresh_matches", tasks.refresh_all_matches, every="daily", at_hour=3)
+        periodic.register("mentoring.programme", tasks.warm_programme, every="hourly")

@@ -133,3 +133,73 @@ rule("discussion.manage_members", is_manager, "Only managers can change who is i
 rule("search.use", is_active_member, "Sign in to search techniques, questions and answers.")
 
 # --- Mentoring -----------------------------------------------------------------------------
+# Objects here are mentoring.Mentorship (mentor_id, mentee_id, status, manager_access and
+# mentee.manager_id), a mentee User, or None.
+
+
+@rules.predicate
+def is_mentorship_member(user, mentorship) -> bool:
+    return (
+        mentorship is not None
+        and is_active_member(user)
+        and user.pk in (getattr(mentorship, "mentor_id", None), getattr(mentorship, "mentee_id", None))
+    )
+
+
+@rules.predicate
+def is_requested_mentor(user, mentorship) -> bool:
+    return mentorship is not None and is_active_member(user) and user.pk == getattr(mentorship, "mentor_id", None)
+
+
+@rules.predicate
+def is_requester(user, mentorship) -> bool:
+    """The mentee, or whoever made the request on their behalf."""
+    return (
+        mentorship is not None
+        and is_active_member(user)
+        and user.pk
+        in (
+            getattr(mentorship, "mentee_id", None),
+            getattr(mentorship, "requested_by_id", None),
+        )
+    )
+
+
+@rules.predicate
+def is_consented_manager(user, mentorship) -> bool:
+    """The mentee's own manager, when the mentee agreed to share this mentorship with them."""
+    if mentorship is None or not is_active_member(user) or not getattr(mentorship, "manager_access", False):
+        return False
+    mentee = getattr(mentorship, "mentee", None)
+    return mentee is not None and getattr(mentee, "manager_id", None) == user.pk
+
+
+@rules.predicate
+def is_mentee_of(user, mentorship) -> bool:
+    return mentorship is not None and is_active_member(user) and user.pk == getattr(mentorship, "mentee_id", None)
+
+
+rule("mentoring.use", is_active_member, "Sign in to use mentoring.")
+rule("mentoring.view_matches", is_self | is_manager, "Only the mentee and managers can see a mentee's matches.")
+rule("mentoring.request", is_self | is_manager, "You can ask for a mentor only for yourself.")
+rule("mentoring.respond", is_requested_mentor, "Only the mentor who was asked can accept or decline this request.")
+rule("mentoring.withdraw", is_requester, "Only the mentee (or the manager who asked) can withdraw this request.")
+rule(
+    "mentoring.view_request",
+    is_mentorship_member | is_requester | is_manager,
+    "This request is between a mentee and a mentor.",
+)
+rule("mentoring.view", is_mentorship_member | is_manager, "This mentorship is between a mentor and a mentee.")
+rule(
+    "mentoring.view_private",
+    is_mentorship_member | is_consented_manager,
+    "Goals, check-ins and the coaching thread are private to the mentor and the mentee "
+    "(and their manager, if the mentee agreed).",
+)
+rule("mentoring.coach", is_mentorship_member, "Only the mentor and the mentee can change goals and check-ins.")
+rule("mentoring.rate_fit", is_mentorship_member, "Only the mentor and the mentee rate the fit.")
+rule("mentoring.end", is_mentorship_member | is_manager, "Only the pair or a manager can end a mentorship.")
+rule("mentoring.share", is_mentee_of, "Only the mentee decides whether their manager sees this mentorship.")
+rule("mentoring.mentor_profile", is_mentor, "Only mentors have a mentor profile; ask a manager for the mentor role.")
+rule("mentoring.mentor_dashboard", is_mentor, "The dashboard is for mentors.")
+rule("mentoring.manage_programme", is_manager, "Only managers run the mentoring programme.")

@@ -47,3 +47,6 @@ from community.discussion_api import router as discussion_router  # noqa: E402
 
 api.add_router("/threads", discussion_router)
 # --- Mentoring ------------------------------------------------------------------------------
+from mentoring.api import router as mentoring_router  # noqa: E402
+
+api.add_router("/mentoring", mentoring_router)

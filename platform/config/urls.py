@@ -37,6 +37,7 @@ urlpatterns = [
     # Discussion threads
     path("discussions/", include("community.discussion_urls")),
     path("search/", include("search.urls")),
+    path("mentoring/", include("mentoring.urls")),
     # Admin sites
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -33,6 +33,7 @@ DEMO_SEEDERS = [
     # --- Discussion threads ---
     "community.demo_threads.seed",
     # --- Mentoring ---
+    "mentoring.demo.seed",
     # --- Search (index everything last) ---
     "search.demo.seed",
 ]
@@ -282,3 +283,28 @@ LOGGING = {
         "daphne": {"level": "WARNING"},
     },
 }
+
+# --- Mentoring (the Mentoring section of README.md; other knobs in mentoring/conf.py) --
+# Matching score = sum(weight * part) / sum(weights), each part in [0, 1]; shown as 0-100.
+#   coverage         how much of the mentee's goals (skills) and inferred gaps (stages) the
+#                    mentor coaches, weighted by the mentor's level in each skill
+#   techniques       the mentor's techniques in those skills/stages, proven = 1, promising = 0.5
+#   answers          the mentor's accepted answers in those skills/stages (Q&A provider)
+#   results          the mentor's own success rate above the team's at the stages that matter
+#   timezone         hours of overlap between the mentor's working day and the mentee's
+#                    preferred coaching time (full marks at MENTORING_TZ_FULL_HOURS)
+#   region_language  same region (half), speaks the mentee's preferred language (half)
+#   diversity        a new connection (1), same team (0.5), mentored them before (0)
+#   style            offers the mentee's preferred coaching style (1), no preference (0.5)
+MENTORING_MATCH_WEIGHTS = {
+    "coverage": env.float("MENTORING_W_COVERAGE", default=0.35),
+    "techniques": env.float("MENTORING_W_TECHNIQUES", default=0.12),
+    "answers": env.float("MENTORING_W_ANSWERS", default=0.08),
+    "results": env.float("MENTORING_W_RESULTS", default=0.10),
+    "timezone": env.float("MENTORING_W_TIMEZONE", default=0.15),
+    "region_language": env.float("MENTORING_W_REGION_LANGUAGE", default=0.07),
+    "diversity": env.float("MENTORING_W_DIVERSITY", default=0.08),
+    "style": env.float("MENTORING_W_STYLE", default=0.05),
+}
+# Ramp time: days from start date to the first "won_deal" or "stage_advance".
+MENTORING_RAMP_EVENT = env("MENTORING_RAMP_EVENT", default="won_deal")

@@ -1,0 +1,946 @@
+"""State changes for mentoring: profiles, stored matches, the mentorship lifecycle, goals,
+check-ins, fit checks and cohort assignments.
+
+Permissions are checked by the callers (views, API) with accounts.policy; these functions
+check the STATE (is the request still open? is there a free seat?) and raise
+`ValidationError` for bad input and `Conflict` when the state does not allow the change.
+Notifications go out at each step of the lifecycle.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+import numpy as np
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from core.markdown import render_markdown
+from core.tasks import enqueue_on_commit
+from notifications.services import notify
+from taxonomy.models import SkillTag
+
+from . import conf, matching, selectors
+from .models import (
+    LANGUAGES,
+    AssignmentProposal,
+    CheckIn,
+    CoachingStyle,
+    FitRating,
+    Goal,
+    MatchScore,
+    MenteeProfile,
+    MentorProfile,
+    Mentorship,
+    MentorSkill,
+    PreferredTime,
+    ProposedPair,
+    SkillLevel,
+)
+
+PROGRAMME_VERSION_KEY = "mentoring:programme:version"
+SCORE_CHUNK = 500  # mentees scored at once (bounds memory: parts are chunk x mentors)
+
+
+class Conflict(Exception):
+    """The change is valid input but the current state does not allow it (HTTP 409)."""
+
+
+# --- Helpers -------------------------------------------------------------------------------------
+
+
+def _programme_changed() -> None:
+    """Programme numbers are cached; a lifecycle change makes the next read recompute them."""
+
+    def bump() -> None:
+        try:
+            cache.incr(PROGRAMME_VERSION_KEY)
+        except ValueError:
+            cache.set(PROGRAMME_VERSION_KEY, 1, None)
+
+    transaction.on_commit(bump)
+
+
+def _managers_of(mentee: User) -> list[User]:
+    """Who hears about a mentee's mentoring: their manager, or every manager when they have none."""
+    if mentee.manager_id:
+        manager = User.objects.filter(pk=mentee.manager_id, is_active=True).first()
+        if manager:
+            return [manager]
+    return list(User.objects.filter(is_active=True, is_manager=True))
+
+
+def _lock_mentor(mentor: User) -> MentorProfile:
+    try:
+        return MentorProfile.objects.select_for_update().get(user=mentor)
+    except MentorProfile.DoesNotExist as exc:
+        raise ValidationError({"mentor_id": f"{mentor.name} has not set up a mentor profile yet."}) from exc
+
+
+def _seats_taken(mentor: User) -> int:
+    return Mentorship.objects.occupying().filter(mentor=mentor).count()
+
+
+# --- Coaching thread (live discussion, issue 7) -----------------------------------------------
+# At merge: add `Mentorship.thread` (see the model's docstring) and fill these two in, e.g.
+#   thread = community.services.thread_create_private(title=..., members=ids, owner=m)
+#   m.thread = thread; m.save(update_fields=["thread"])
+# and `_coaching_thread_sync` -> community.services.thread_set_members(thread=m.thread, user_ids=ids).
+
+
+def _coaching_thread_open(mentorship: Mentorship) -> None:
+    """Open the private coaching thread of a mentorship that just became active (after merge)."""
+
+
+def _coaching_thread_sync(mentorship: Mentorship) -> None:
+    """Keep the thread's members equal to `mentorship.private_member_ids()` (after merge)."""
+
+
+# --- Profiles ------------------------------------------------------------------------------------
+
+
+def _clean_languages(languages: Iterable[str]) -> list[str]:
+    codes = [str(c).strip() for c in languages if str(c).strip()]
+    valid = {code for code, _ in LANGUAGES}
+    unknown = [c for c in codes if c not in valid]
+    if unknown:
+        raise ValidationError({"languages": f"Unknown language code(s): {', '.join(unknown)}."})
+    return list(dict.fromkeys(codes))
+
+
+def mentor_profile_save(
+    *,
+    user: User,
+    capacity: int,
+    accepting: bool,
+    languages: Sequence[str],
+    styles: Sequence[str],
+    how_i_coach: str,
+    skills: dict[int, int],
+    timezone_name: str | None = None,
+    region: str | None = None,
+) -> MentorProfile:
+    """Create or update a mentor's profile; `skills` maps skill id -> level (1-3)."""
+    if not user.is_mentor:
+        raise ValidationError("Only mentors have a mentor profile; ask a manager to give you the mentor role.")
+    errors: dict[str, list[str]] = {}
+    known = set(SkillTag.objects.filter(pk__in=list(skills)).values_list("pk", flat=True))
+    if set(skills) - known:
+        errors.setdefault("skills", []).append("Choose skills from the list.")
+    if any(level not in SkillLevel.values for level in skills.values()):
+        errors.setdefault("skills", []).append("Levels are 1 (basics), 2 (strong) or 3 (expert).")
+    if not skills:
+        errors.setdefault("skills", []).append("Pick at least one skill you can coach.")
+    bad_styles = [s for s in styles if s not in CoachingStyle.values]
+    if bad_styles:
+        errors.setdefault("styles", []).append(f"Unknown style(s): {', '.join(bad_styles)}.")
+    try:
+        languages = _clean_languages(languages)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        profile, _ = MentorProfile.objects.select_for_update().get_or_create(user=user)
+        profile.capacity = capacity
+        profile.accepting = accepting
+        profile.languages = languages
+        profile.styles = list(dict.fromkeys(styles))
+        profile.how_i_coach = how_i_coach
+        profile.how_i_coach_html = render_markdown(how_i_coach)
+        profile.updated_at = timezone.now()
+        profile.full_clean(exclude=["user"])
+        profile.save()
+        MentorSkill.objects.filter(profile=profile).exclude(skill_id__in=list(skills)).delete()
+        existing = {ms.skill_id: ms for ms in MentorSkill.objects.filter(profile=profile)}
+        for skill_id, level in skills.items():
+            if skill_id in existing:
+                if existing[skill_id].level != level:
+                    existing[skill_id].level = level
+                    existing[skill_id].save(update_fields=["level"])
+            else:
+                MentorSkill.objects.create(profile=profile, skill_id=skill_id, level=level)
+        _update_user_location(user, timezone_name, region)
+        _programme_changed()
+        # Every mentee's list may change: recompute in the background.
+        from .tasks import refresh_matches
+
+        enqueue_on_commit(refresh_matches)
+    return profile
+
+
+def _update_user_location(user: User, timezone_name: str | None, region: str | None) -> None:
+    fields = []
+    if timezone_name is not None and timezone_name != user.timezone:
+        user.timezone = timezone_name
+        fields.append("timezone")
+    if region is not None and region != user.region:
+        user.region = region
+        fields.append("region")
+    if fields:
+        user.full_clean(exclude=["password", "username"])
+        user.save(update_fields=fields)
+
+
+def mentee_profile_save(
+    *,
+    user: User,
+    goals: Iterable[SkillTag],
+    preferred_style: str = "",
+    preferred_time: str = PreferredTime.ANY,
+    languages: Sequence[str] = (),
+    about: str = "",
+    share_with_manager: bool = False,
+    timezone_name: str | None = None,
+) -> MenteeProfile:
+    """Create or update a mentee's profile, then recompute their matches."""
+    errors: dict[str, list[str]] = {}
+    if preferred_style and preferred_style not in CoachingStyle.values:
+        errors["preferred_style"] = [f"Choose one of: {', '.join(CoachingStyle.values)}."]
+    if preferred_time not in PreferredTime.values:
+        errors["preferred_time"] = [f"Choose one of: {', '.join(PreferredTime.values)}."]
+    try:
+        languages = _clean_languages(languages)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    goals = list(goals)
+    if len(goals) > 6:
+        errors["goals"] = ["Pick at most six goals: a mentor can help with a few things at a time."]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        profile, _ = MenteeProfile.objects.select_for_update().get_or_create(user=user)
+        profile.preferred_style = preferred_style
+        profile.preferred_time = preferred_time
+        profile.languages = languages
+        profile.about = about
+        profile.about_html = render_markdown(about)
+        profile.share_with_manager = share_with_manager
+        profile.updated_at = timezone.now()
+        profile.full_clean(exclude=["user"])
+        profile.save()
+        profile.goals.set(goals)
+        _update_user_location(user, timezone_name, None)
+        matches_refresh(mentee_ids=[user.pk])
+    return profile
+
+
+# --- Stored matches ------------------------------------------------------------------------------
+
+
+def matches_refresh(*, mentee_ids: Sequence[int] | None = None, now: datetime | None = None) -> int:
+    """Recompute and store the ranked matches (and inferred gaps) of these mentees (all by default).
+
+    Scores are stored for every mentor who accepts mentees (the best MENTORING_STORED_MATCHES
+    per mentee); capacity is applied when the list is read, so a seat that frees up shows
+    at once. Returns the number of mentees refreshed.
+    """
+    now = now or timezone.now()
+    pool = selectors.mentee_pool()
+    if mentee_ids is not None:
+        # Only people in the pool are matched: new hires, and whoever filled in a mentee profile.
+        pool = pool.filter(pk__in=list(mentee_ids))
+    mentee_ids = list(pool.values_list("pk", flat=True))
+    if not mentee_ids:
+        return 0
+    profiles = list(selectors.mentor_profiles().filter(accepting=True))
+    ctx, rates = selectors.match_context(mentor_ids=[p.user_id for p in profiles])
+    mentors = selectors.mentor_features(rates=rates, now=now, profiles=profiles)
+    keep = conf.get("MENTORING_STORED_MATCHES")
+    with transaction.atomic():
+        existing = set(MenteeProfile.objects.filter(user_id__in=mentee_ids).values_list("user_id", flat=True))
+        MenteeProfile.objects.bulk_create(
+            [MenteeProfile(user_id=uid) for uid in mentee_ids if uid not in existing], ignore_conflicts=True
+        )
+        for start in range(0, len(mentee_ids), SCORE_CHUNK):
+            chunk = mentee_ids[start : start + SCORE_CHUNK]
+            mentees = selectors.mentee_features(user_ids=chunk, rates=rates, ctx=ctx, now=now)
+            rows: list[MatchScore] = []
+            if mentors:
+                parts = matching.score_parts(mentees, mentors, ctx)
+                scores = matching.total(parts, ctx.weights)
+                # Stored regardless of free seats (applied at read time), never for excluded pairs.
+                allowed = matching.eligibility(mentees, [_with_seat(mo) for mo in mentors])
+                for i, mentee in enumerate(mentees):
+                    candidates = [j for j in np.argsort(-scores[i], kind="stable") if allowed[i, j]][:keep]
+                    for j in candidates:
+                        pair = {p: round(float(parts[p][i, j]), 4) for p in matching.PARTS}
+                        rows.append(
+                            MatchScore(
+                                mentee_id=mentee.user_id,
+                                mentor_id=mentors[j].user_id,
+                                score=round(float(scores[i, j]) * 100, 1),
+                                parts=pair,
+                                reasons=matching.explain(mentee, mentors[j], ctx, pair),
+                                computed_at=now,
+                            )
+                        )
+            MatchScore.objects.filter(mentee_id__in=chunk).delete()
+            MatchScore.objects.bulk_create(rows, batch_size=1000)
+            _save_gaps(chunk, {m.user_id: [g.as_dict() for g in m.gaps] for m in mentees}, now)
+    return len(mentee_ids)
+
+
+def _save_gaps(user_ids: Sequence[int], gaps: dict[int, list[dict]], now: datetime) -> None:
+    profiles = list(MenteeProfile.objects.filter(user_id__in=list(user_ids)))
+    for profile in profiles:
+        profile.inferred_gaps = gaps.get(profile.user_id, [])
+        profile.matches_computed_at = now
+    MenteeProfile.objects.bulk_update(profiles, ["inferred_gaps", "matches_computed_at"], batch_size=500)
+
+
+def _with_seat(mentor: matching.MentorFeatures) -> matching.MentorFeatures:
+    """The same mentor with a free seat (storage ignores capacity; reads apply it)."""
+    return matching.MentorFeatures(**{**mentor.__dict__, "remaining": 1})
+
+
+def matches_ensure(*, mentee: User) -> bool:
+    """Compute a mentee's matches the first time they are needed (then they are stored).
+
+    Returns False for someone outside the pool (not a new hire, no mentee profile): they opt in
+    by filling in their goals, so a manager browsing "Find a mentor" never joins a cohort.
+    """
+    state = MenteeProfile.objects.filter(user=mentee).values_list("matches_computed_at", flat=True).first()
+    if state is None and not MenteeProfile.objects.filter(user=mentee).exists() and not mentee.is_new_hire:
+        return False
+    if state is None:
+        matches_refresh(mentee_ids=[mentee.pk])
+    return True
+
+
+# --- The lifecycle ---------------------------------------------------------------------------------
+
+
+def _request_url(m: Mentorship) -> str:
+    return reverse("mentoring:request", kwargs={"pk": m.pk})
+
+
+def _mentorship_url(m: Mentorship) -> str:
+    return reverse("mentoring:mentorship", kwargs={"pk": m.pk})
+
+
+def mentorship_request(
+    *,
+    mentee: User,
+    mentor: User,
+    requested_by: User,
+    message: str = "",
+    origin: str = Mentorship.Origin.REQUEST,
+    replaces: Mentorship | None = None,
+) -> tuple[Mentorship, bool]:
+    """Ask `mentor` to mentor `mentee`. Returns (mentorship, created): asking again while the
+    first request is waiting returns that request unchanged (idempotent)."""
+    if mentee.pk == mentor.pk:
+        raise ValidationError({"mentor_id": "You cannot mentor yourself; choose someone else."})
+    if not mentor.is_active or not mentor.is_mentor:
+        raise ValidationError({"mentor_id": f"{mentor.name} is not a mentor."})
+    if len(message) > 2000:
+        raise ValidationError({"message": "Keep the message under 2,000 characters."})
+    with transaction.atomic():
+        profile = _lock_mentor(mentor)
+        existing = Mentorship.objects.filter(mentee=mentee, mentor=mentor, status__in=Mentorship.SEATED).first()
+        if existing is not None:
+            if existing.status == Mentorship.Status.ACTIVE:
+                raise Conflict(f"{mentor.name} already mentors {mentee.name}.")
+            return existing, False
+        earlier = Mentorship.objects.filter(mentee=mentee, mentor=mentor)
+        if earlier.filter(fit=Mentorship.Fit.POOR).exists():
+            raise Conflict(f"{mentee.name} and {mentor.name} were rated a poor fit; choose another mentor.")
+        if earlier.filter(status=Mentorship.Status.DECLINED).exists() and origin == Mentorship.Origin.REQUEST:
+            raise Conflict(f"{mentor.name} declined an earlier request; choose another mentor.")
+        if not profile.accepting:
+            raise Conflict(f"{mentor.name} is not taking new mentees at the moment; choose another mentor.")
+        if _seats_taken(mentor) >= profile.capacity:
+            raise Conflict(f"{mentor.name} has no free seat right now; choose another mentor.")
+        pending = Mentorship.objects.filter(mentee=mentee, status=Mentorship.Status.REQUESTED).select_related("mentor")
+        if pending.count() >= conf.get("MENTORING_MAX_PENDING_REQUESTS"):
+            first = pending.first()
+            raise Conflict(
+                f"{mentee.name} already asked {first.mentor.name}; wait for the answer or withdraw that request first."
+            )
+        active = Mentorship.objects.filter(mentee=mentee, status=Mentorship.Status.ACTIVE).first()
+        if active is not None and replaces is None:
+            if active.fit == Mentorship.Fit.POOR:
+                replaces, origin = active, Mentorship.Origin.REMATCH
+            else:
+                raise Conflict(
+                    f"{mentee.name} already has a mentor ({active.mentor.name}); end that mentorship first, "
+                    "or ask a manager to reassign."
+                )
+        score = MatchScore.objects.filter(mentee=mentee, mentor=mentor).first()
+        mentorship = Mentorship(
+            mentee=mentee,
+            mentor=mentor,
+            requested_by=requested_by,
+            origin=origin,
+            message=message,
+            message_html=render_markdown(message),
+            match_score=score.score if score else None,
+            match_reasons=score.reasons if score else [],
+            replaces=replaces,
+            manager_access=_default_manager_access(mentee),
+        )
+        mentorship.full_clean()
+        try:
+            with transaction.atomic():
+                mentorship.save()
+        except IntegrityError as exc:  # a concurrent identical request won the race
+            raise Conflict(f"{mentee.name} already has an open request to {mentor.name}.") from exc
+        by_manager = requested_by.pk != mentee.pk
+        notify(
+            recipient=mentor,
+            kind="mentoring.request",
+            title=(
+                f"{requested_by.name} proposes you as {mentee.name}'s mentor"
+                if by_manager
+                else f"{mentee.name} asked you to be their mentor"
+            ),
+            url=_request_url(mentorship),
+            actor=requested_by,
+            body=message,
+        )
+        if by_manager:
+            notify(
+                recipient=mentee,
+                kind="mentoring.update",
+                title=f"{requested_by.name} proposed {mentor.name} as your mentor; waiting for their answer",
+                url=_request_url(mentorship),
+                actor=requested_by,
+            )
+        _programme_changed()
+    return mentorship, True
+
+
+def _default_manager_access(mentee: User) -> bool:
+    return bool(MenteeProfile.objects.filter(user=mentee, share_with_manager=True).exists())
+
+
+def _require_status(m: Mentorship, *statuses: str, action: str) -> None:
+    if m.status not in statuses:
+        raise Conflict(f"This mentorship is {m.get_status_display().lower()}; it can no longer be {action}.")
+
+
+def mentorship_accept(*, mentorship: Mentorship, by: User) -> Mentorship:
+    """The mentor accepts: the mentorship becomes active (ending the one it replaces)."""
+    with transaction.atomic():
+        profile = _lock_mentor(mentorship.mentor)
+        m = Mentorship.objects.select_for_update(of=("self",)).select_related("mentee", "mentor").get(pk=mentorship.pk)
+        _require_status(m, Mentorship.Status.REQUESTED, action="accepted")
+        active_count = Mentorship.objects.filter(mentor=m.mentor, status=Mentorship.Status.ACTIVE).count()
+        if active_count >= profile.capacity:
+            raise Conflict(
+                f"You are at capacity ({active_count} of {profile.capacity} mentees); "
+                "raise your capacity or finish a mentorship first."
+            )
+        now = timezone.now()
+        current = Mentorship.objects.filter(mentee=m.mentee, status=Mentorship.Status.ACTIVE).first()
+        if current is not None:
+            if m.replaces_id != current.pk:
+                raise Conflict(f"{m.mentee.name} already has an active mentor ({current.mentor.name}).")
+            _close(
+                current, status=Mentorship.Status.ENDED_EARLY, by=by, reason="Replaced by a new mentorship.", now=now
+            )
+        m.status = Mentorship.Status.ACTIVE
+        m.responded_at = m.started_at = now
+        m.save(update_fields=["status", "responded_at", "started_at", "updated_at"])
+        # Other requests the mentee had waiting are withdrawn: they have a mentor now.
+        for other in Mentorship.objects.filter(mentee=m.mentee, status=Mentorship.Status.REQUESTED).select_related(
+            "mentor"
+        ):
+            other.status = Mentorship.Status.WITHDRAWN
+            other.responded_at = now
+            other.save(update_fields=["status", "responded_at", "updated_at"])
+            notify(
+                recipient=other.mentor,
+                kind="mentoring.request",
+                title=f"{m.mentee.name}'s request was withdrawn: they found a mentor",
+                url=_request_url(other),
+            )
+        _coaching_thread_open(m)
+        notify(
+            recipient=m.mentee,
+            kind="mentoring.request",
+            title=f"{m.mentor.name} accepted: your mentorship has started",
+            url=_mentorship_url(m),
+            actor=by,
+        )
+        for manager in _managers_of(m.mentee):
+            notify(
+                recipient=manager,
+                kind="mentoring.update",
+                title=f"{m.mentor.name} now mentors {m.mentee.name}",
+                url=reverse("mentoring:programme"),
+                actor=by,
+            )
+        _programme_changed()
+        matches_refresh(mentee_ids=[m.mentee_id])
+    return m
+
+
+def mentorship_decline(*, mentorship: Mentorship, by: User, reason: str) -> Mentorship:
+    reason = (reason or "").strip()
+    if len(reason) < 3:
+        raise ValidationError({"reason": "Tell the mentee why in a few words (they will see it)."})
+    if len(reason) > 1000:
+        raise ValidationError({"reason": "Keep the reason under 1,000 characters."})
+    with transaction.atomic():
+        m = (
+            Mentorship.objects.select_for_update(of=("self",))
+            .select_related("mentee", "mentor", "requested_by")
+            .get(pk=mentorship.pk)
+        )
+        _require_status(m, Mentorship.Status.REQUESTED, action="declined")
+        m.status = Mentorship.Status.DECLINED
+        m.decline_reason = reason
+        m.responded_at = timezone.now()
+        m.save(update_fields=["status", "decline_reason", "responded_at", "updated_at"])
+        notify(
+            recipient=m.mentee,
+            kind="mentoring.request",
+            title=f"{m.mentor.name} declined your mentoring request",
+            body=reason,
+            url=reverse("mentoring:matches"),
+            actor=by,
+        )
+        if m.requested_by_id and m.requested_by_id != m.mentee_id:
+            notify(
+                recipient=m.requested_by,
+                kind="mentoring.request",
+                title=f"{m.mentor.name} declined mentoring {m.mentee.name}",
+                body=reason,
+                url=reverse("mentoring:programme"),
+                actor=by,
+            )
+        _programme_changed()
+        matches_refresh(mentee_ids=[m.mentee_id])
+    return m
+
+
+def mentorship_withdraw(*, mentorship: Mentorship, by: User) -> Mentorship:
+    with transaction.atomic():
+        m = Mentorship.objects.select_for_update(of=("self",)).select_related("mentee", "mentor").get(pk=mentorship.pk)
+        _require_status(m, Mentorship.Status.REQUESTED, action="withdrawn")
+        m.status = Mentorship.Status.WITHDRAWN
+        m.responded_at = timezone.now()
+        m.save(update_fields=["status", "responded_at", "updated_at"])
+        notify(
+            recipient=m.mentor,
+            kind="mentoring.request",
+            title=f"{m.mentee.name}'s mentoring request was withdrawn",
+            url=_request_url(m),
+            actor=by,
+        )
+        _programme_changed()
+    return m
+
+
+def _close(m: Mentorship, *, status: str, by: User, reason: str, now: datetime) -> None:
+    m.status = status
+    m.ended_at = now
+    m.end_reason = reason
+    m.save(update_fields=["status", "ended_at", "end_reason", "updated_at"])
+    verb = "completed" if status == Mentorship.Status.COMPLETED else "ended early"
+    for person in {m.mentor_id: m.mentor, m.mentee_id: m.mentee}.values():
+        notify(
+            recipient=person,
+            kind="mentoring.request",
+            title=f"Your mentorship of {m.mentee.name} with {m.mentor.name} was {verb}",
+            body=reason,
+            url=_mentorship_url(m),
+            actor=by,
+        )
+    for manager in _managers_of(m.mentee):
+        notify(
+            recipient=manager,
+            kind="mentoring.update",
+            title=f"{m.mentor.name} and {m.mentee.name}: mentorship {verb}",
+            body=reason,
+            url=reverse("mentoring:programme"),
+            actor=by,
+        )
+
+
+def mentorship_complete(*, mentorship: Mentorship, by: User, note: str = "") -> Mentorship:
+    with transaction.atomic():
+        m = Mentorship.objects.select_for_update(of=("self",)).select_related("mentee", "mentor").get(pk=mentorship.pk)
+        _require_status(m, Mentorship.Status.ACTIVE, action="completed")
+        _close(m, status=Mentorship.Status.COMPLETED, by=by, reason=(note or "").strip()[:1000], now=timezone.now())
+        _programme_changed()
+        matches_refresh(mentee_ids=[m.mentee_id])
+    return m
+
+
+def mentorship_end_early(*, mentorship: Mentorship, by: User, reason: str) -> Mentorship:
+    reason = (reason or "").strip()
+    if len(reason) < 3:
+        raise ValidationError({"reason": "Say in a few words why the mentorship ends early."})
+    if len(reason) > 1000:
+        raise ValidationError({"reason": "Keep the reason under 1,000 characters."})
+    with transaction.atomic():
+        m = Mentorship.objects.select_for_update(of=("self",)).select_related("mentee", "mentor").get(pk=mentorship.pk)
+        _require_status(m, Mentorship.Status.ACTIVE, action="ended")
+        _close(m, status=Mentorship.Status.ENDED_EARLY, by=by, reason=reason, now=timezone.now())
+        _programme_changed()
+        matches_refresh(mentee_ids=[m.mentee_id])
+    return m
+
+
+def mentorship_set_manager_access(*, mentorship: Mentorship, by: User, allowed: bool) -> Mentorship:
+    """The mentee lets their manager see (or stop seeing) goals, check-ins and the thread."""
+    with transaction.atomic():
+        m = Mentorship.objects.select_for_update(of=("self",)).select_related("mentee").get(pk=mentorship.pk)
+        if m.manager_access != allowed:
+            m.manager_access = allowed
+            m.save(update_fields=["manager_access", "updated_at"])
+            _coaching_thread_sync(m)
+    return m
+
+
+# --- Goals and check-ins ---------------------------------------------------------------------------
+
+
+def _require_active(m: Mentorship) -> None:
+    if m.status != Mentorship.Status.ACTIVE:
+        raise Conflict(f"This mentorship is {m.get_status_display().lower()}; goals and check-ins are closed.")
+
+
+def _tell_other(m: Mentorship, by: User, title: str, body: str = "") -> None:
+    other = m.mentee if by.pk == m.mentor_id else m.mentor if by.pk == m.mentee_id else None
+    recipients = [other] if other else [m.mentor, m.mentee]
+    for person in recipients:
+        notify(recipient=person, kind="mentoring.update", title=title, body=body, url=_mentorship_url(m), actor=by)
+
+
+def goal_create(
+    *, mentorship: Mentorship, by: User, title: str, skill: SkillTag | None = None, target_date: date | None = None
+) -> Goal:
+    _require_active(mentorship)
+    title = (title or "").strip()
+    goal = Goal(mentorship=mentorship, title=title, skill=skill, target_date=target_date, created_by=by)
+    errors = {}
+    if not title:
+        errors["title"] = ["Say what the goal is, e.g. “Run discovery calls that end with a quantified pain”."]
+    if target_date is not None and target_date < timezone.localdate():
+        errors["target_date"] = ["The target date is in the past; pick today or later."]
+    if errors:
+        raise ValidationError(errors)
+    goal.full_clean()
+    with transaction.atomic():
+        goal.save()
+        _tell_other(mentorship, by, f"New goal: {title}")
+    return goal
+
+
+def goal_update(
+    *,
+    goal: Goal,
+    by: User,
+    status: str | None = None,
+    title: str | None = None,
+    target_date: date | None = None,
+    clear_target_date: bool = False,
+) -> Goal:
+    _require_active(goal.mentorship)
+    fields = []
+    if status is not None:
+        if status not in Goal.Status.values:
+            raise ValidationError({"status": f"Choose one of: {', '.join(Goal.Status.values)}."})
+        goal.status = status
+        fields.append("status")
+    if title is not None:
+        if not title.strip():
+            raise ValidationError({"title": "A goal needs a title."})
+        goal.title = title.strip()
+        fields.append("title")
+    if target_date is not None or clear_target_date:
+        goal.target_date = None if clear_target_date else target_date
+        fields.append("target_date")
+    if not fields:
+        raise ValidationError("Nothing to change: send status, title or target_date.")
+    goal.full_clean()
+    with transaction.atomic():
+        goal.save(update_fields=[*fields, "updated_at"])
+        if status is not None:
+            _tell_other(goal.mentorship, by, f"Goal “{goal.title}”: {goal.get_status_display().lower()}")
+    return goal
+
+
+def checkin_schedule(*, mentorship: Mentorship, by: User, scheduled_for: datetime, agenda: str = "") -> CheckIn:
+    _require_active(mentorship)
+    now = timezone.now()
+    if scheduled_for < now - timezone.timedelta(minutes=5):
+        raise ValidationError({"scheduled_for": "That time has passed; schedule the check-in in the future."})
+    if scheduled_for > now + timezone.timedelta(days=365):
+        raise ValidationError({"scheduled_for": "Schedule check-ins at most a year ahead."})
+    checkin = CheckIn(mentorship=mentorship, scheduled_for=scheduled_for, agenda=(agenda or "").strip(), created_by=by)
+    checkin.full_clean()
+    with transaction.atomic():
+        checkin.save()
+        _tell_other(mentorship, by, f"Check-in scheduled for {timezone.localtime(scheduled_for):%a %d %b, %H:%M} UTC")
+    return checkin
+
+
+def checkin_complete(*, checkin: CheckIn, by: User, notes: str, next_steps: str = "") -> CheckIn:
+    _require_active(checkin.mentorship)
+    if checkin.status != CheckIn.Status.SCHEDULED:
+        raise Conflict(f"This check-in is already {checkin.get_status_display().lower()}.")
+    notes = (notes or "").strip()
+    if not notes:
+        raise ValidationError({"notes": "Write a few lines about what you discussed."})
+    checkin.notes = notes
+    checkin.notes_html = render_markdown(notes)
+    checkin.next_steps = (next_steps or "").strip()
+    checkin.next_steps_html = render_markdown(checkin.next_steps)
+    checkin.status = CheckIn.Status.DONE
+    checkin.completed_at = timezone.now()
+    checkin.full_clean()
+    with transaction.atomic():
+        checkin.save()
+        m = checkin.mentorship
+        first = not CheckIn.objects.filter(mentorship=m, status=CheckIn.Status.DONE).exclude(pk=checkin.pk).exists()
+        _tell_other(m, by, "Check-in notes and next steps are in", body=checkin.next_steps)
+        if first:
+            for person in (m.mentor, m.mentee):
+                notify(
+                    recipient=person,
+                    kind="mentoring.update",
+                    title="After your first check-in: how is the fit? Rate it in one click",
+                    url=_mentorship_url(m) + "#fit",
+                    dedupe_key=f"mentoring-fit-{m.pk}-{person.pk}",
+                )
+    return checkin
+
+
+def checkin_cancel(*, checkin: CheckIn, by: User) -> CheckIn:
+    _require_active(checkin.mentorship)
+    if checkin.status != CheckIn.Status.SCHEDULED:
+        raise Conflict(f"This check-in is already {checkin.get_status_display().lower()}.")
+    checkin.status = CheckIn.Status.CANCELLED
+    with transaction.atomic():
+        checkin.save(update_fields=["status"])
+        _tell_other(checkin.mentorship, by, "A check-in was cancelled")
+    return checkin
+
+
+# --- Fit check ---------------------------------------------------------------------------------------
+
+
+def fit_check_open(m: Mentorship) -> bool:
+    """Both sides rate the fit once the first check-in has happened."""
+    return m.status == Mentorship.Status.ACTIVE and any(c.status == CheckIn.Status.DONE for c in m.checkins.all())
+
+
+def fit_rate(*, mentorship: Mentorship, by: User, rating: int, comment: str = "") -> FitRating:
+    if by.pk not in (mentorship.mentor_id, mentorship.mentee_id):
+        raise ValidationError("Only the mentor and the mentee rate the fit.")
+    if not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise ValidationError({"rating": "Rate the fit from 1 (poor) to 5 (great)."})
+    with transaction.atomic():
+        m = Mentorship.objects.select_for_update(of=("self",)).select_related("mentee", "mentor").get(pk=mentorship.pk)
+        _require_active(m)
+        if not CheckIn.objects.filter(mentorship=m, status=CheckIn.Status.DONE).exists():
+            raise Conflict("Rate the fit after your first check-in has happened.")
+        if FitRating.objects.filter(mentorship=m, rater=by).exists():
+            raise Conflict("You already rated this mentorship's fit.")
+        fr = FitRating(mentorship=m, rater=by, rating=rating, comment=(comment or "").strip()[:1000])
+        fr.full_clean()
+        fr.save()
+        ratings = list(FitRating.objects.filter(mentorship=m).values_list("rating", flat=True))
+        poor = min(ratings) <= conf.get("MENTORING_POOR_FIT_AT_MOST")
+        if poor and m.fit != Mentorship.Fit.POOR:
+            m.fit = Mentorship.Fit.POOR
+            m.save(update_fields=["fit", "updated_at"])
+            notify(
+                recipient=m.mentee,
+                kind="mentoring.update",
+                title="Not the right fit? You can ask for a new mentor",
+                body="The matcher will not propose the same pairing again; your current mentorship stays "
+                "until a new mentor accepts.",
+                url=reverse("mentoring:matches"),
+                actor=None,
+            )
+            for manager in _managers_of(m.mentee):
+                notify(
+                    recipient=manager,
+                    kind="mentoring.update",
+                    title=f"Poor fit reported: {m.mentor.name} and {m.mentee.name}",
+                    url=reverse("mentoring:programme"),
+                )
+            matches_refresh(mentee_ids=[m.mentee_id])
+        elif not poor and len(ratings) >= 2 and m.fit != Mentorship.Fit.GOOD:
+            m.fit = Mentorship.Fit.GOOD
+            m.save(update_fields=["fit", "updated_at"])
+        _programme_changed()
+    return fr
+
+
+# --- Cohort assignment --------------------------------------------------------------------------------
+
+
+def assignment_propose(
+    *,
+    by: User,
+    mentee_ids: Sequence[int] | None = None,
+    include_active: bool = False,
+    started_within_days: int | None = None,
+    now: datetime | None = None,
+) -> AssignmentProposal:
+    """Propose the cohort assignment with the largest total score, for a manager to review.
+
+    The cohort is the given mentees (or every mentee in the pool, optionally only those who
+    started in the last `started_within_days` days). Mentees with a request waiting are left
+    out; mentees in an active mentorship too unless `include_active` (then they are re-matched
+    and the old mentorship ends when the new mentor accepts). Only mentors who accept mentees
+    and have free seats are used, never beyond their free seats.
+    """
+    now = now or timezone.now()
+    pool = selectors.mentee_pool()
+    if mentee_ids is not None:
+        mentee_ids = list(dict.fromkeys(int(i) for i in mentee_ids))
+        if not mentee_ids:
+            raise ValidationError({"mentee_ids": "Choose at least one mentee, or leave the list out for everyone."})
+        found = set(pool.filter(pk__in=mentee_ids).values_list("pk", flat=True))
+        missing = [i for i in mentee_ids if i not in found]
+        if missing:
+            raise ValidationError(
+                {
+                    "mentee_ids": f"Not mentees (unknown, inactive or neither a new hire nor with a mentee profile): "
+                    f"{', '.join(map(str, missing[:20]))}."
+                }
+            )
+        pool = pool.filter(pk__in=mentee_ids)
+    if started_within_days is not None:
+        if started_within_days < 1 or started_within_days > 3650:
+            raise ValidationError({"started_within_days": "Use a number of days between 1 and 3650."})
+        pool = pool.filter(start_date__gte=timezone.localdate() - timezone.timedelta(days=started_within_days))
+    busy = Mentorship.objects.filter(status=Mentorship.Status.REQUESTED).values("mentee_id")
+    pool = pool.exclude(pk__in=busy)
+    if not include_active:
+        pool = pool.exclude(pk__in=Mentorship.objects.active().values("mentee_id"))
+    cohort_ids = list(pool.values_list("pk", flat=True))
+
+    profiles = list(selectors.mentor_profiles().filter(accepting=True))
+    ctx, rates = selectors.match_context(mentor_ids=[p.user_id for p in profiles])
+    mentors = [m for m in selectors.mentor_features(rates=rates, now=now, profiles=profiles) if m.remaining > 0]
+    mentees = selectors.mentee_features(user_ids=cohort_ids, rates=rates, ctx=ctx, now=now)
+
+    started = time.perf_counter()
+    scores = np.zeros((len(mentees), len(mentors)))
+    for start in range(0, len(mentees), SCORE_CHUNK):
+        chunk = mentees[start : start + SCORE_CHUNK]
+        if mentors:
+            scores[start : start + len(chunk)] = matching.total(matching.score_parts(chunk, mentors, ctx), ctx.weights)
+    eligible = matching.eligibility(mentees, mentors)
+    pairs = matching.assign(scores, [m.remaining for m in mentors], eligible)
+    solve_ms = (time.perf_counter() - started) * 1000
+
+    assigned = {i for i, _ in pairs}
+    unassigned = []
+    for i, mentee in enumerate(mentees):
+        if i in assigned:
+            continue
+        if not mentors or not (eligible[i] & (scores[i] > 0)).any():
+            reason = "No mentor with a free seat may be proposed (all full, not accepting or excluded pairs)."
+        else:
+            reason = "Every suitable free seat went to a mentee with a stronger match."
+        unassigned.append({"mentee_id": mentee.user_id, "name": mentee.name, "reason": reason})
+
+    with transaction.atomic():
+        proposal = AssignmentProposal.objects.create(
+            created_by=by,
+            include_active=include_active,
+            params={
+                "mentee_ids": mentee_ids,
+                "include_active": include_active,
+                "started_within_days": started_within_days,
+            },
+            mentee_count=len(mentees),
+            mentor_count=len(mentors),
+            seat_count=sum(m.remaining for m in mentors),
+            solve_ms=round(solve_ms, 1),
+            unassigned=unassigned,
+        )
+        rows = []
+        for i, j in pairs:
+            pair_parts = matching.score_parts([mentees[i]], [mentors[j]], ctx)
+            values = {p: round(float(pair_parts[p][0, 0]), 4) for p in matching.PARTS}
+            rows.append(
+                ProposedPair(
+                    proposal=proposal,
+                    mentee_id=mentees[i].user_id,
+                    mentor_id=mentors[j].user_id,
+                    score=round(float(scores[i, j]) * 100, 1),
+                    reasons=matching.explain(mentees[i], mentors[j], ctx, values),
+                )
+            )
+        ProposedPair.objects.bulk_create(rows, batch_size=1000)
+        proposal.total_score = round(sum(r.score for r in rows), 1)
+        proposal.save(update_fields=["total_score"])
+    return proposal
+
+
+def assignment_confirm(
+    *, proposal: AssignmentProposal, by: User, pair_ids: Sequence[int] | None = None
+) -> AssignmentProposal:
+    """Turn the chosen pairs (all by default) into requests that each mentor accepts or declines.
+
+    The state may have moved since the proposal (a seat taken, a mentee found a mentor): such
+    pairs are skipped with the reason, never forced.
+    """
+    with transaction.atomic():
+        p = AssignmentProposal.objects.select_for_update().get(pk=proposal.pk)
+        if p.status != AssignmentProposal.Status.PROPOSED:
+            raise Conflict(f"This proposal is already {p.get_status_display().lower()}.")
+        pairs = list(p.pairs.select_related("mentee", "mentor"))
+        if pair_ids is not None:
+            wanted = set(pair_ids)
+            unknown = wanted - {pair.pk for pair in pairs}
+            if unknown:
+                raise ValidationError(
+                    {"pair_ids": f"Not pairs of this proposal: {', '.join(map(str, sorted(unknown)))}."}
+                )
+            pairs = [pair for pair in pairs if pair.pk in wanted]
+        skipped = []
+        for pair in pairs:
+            replaces = None
+            if p.include_active:
+                replaces = Mentorship.objects.filter(mentee=pair.mentee, status=Mentorship.Status.ACTIVE).first()
+            try:
+                with transaction.atomic():
+                    mentorship, _ = mentorship_request(
+                        mentee=pair.mentee,
+                        mentor=pair.mentor,
+                        requested_by=by,
+                        origin=Mentorship.Origin.ASSIGNMENT,
+                        replaces=replaces,
+                    )
+            except (Conflict, ValidationError) as exc:
+                message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+                skipped.append(
+                    {"pair_id": pair.pk, "mentee": pair.mentee.name, "mentor": pair.mentor.name, "reason": message}
+                )
+                continue
+            pair.mentorship = mentorship
+            pair.save(update_fields=["mentorship"])
+        p.status = AssignmentProposal.Status.CONFIRMED
+        p.confirmed_by = by
+        p.confirmed_at = timezone.now()
+        p.skipped = skipped
+        p.save(update_fields=["status", "confirmed_by", "confirmed_at", "skipped"])
+    return p
+
+
+def assignment_discard(*, proposal: AssignmentProposal, by: User) -> AssignmentProposal:
+    with transaction.atomic():
+        p = AssignmentProposal.objects.select_for_update().get(pk=proposal.pk)
+        if p.status != AssignmentProposal.Status.PROPOSED:
+            raise Conflict(f"This proposal is already {p.get_status_display().lower()}.")
+        p.status = AssignmentProposal.Status.DISCARDED
+        p.save(update_fields=["status"])
+    return p

@@ -1,0 +1,48 @@
+"""The demo: believable mentoring for `make run`, consistent with the accounts seeder's story."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from accounts.models import User
+from mentoring.models import CheckIn, Goal, MatchScore, MenteeProfile, MentorProfile, Mentorship
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_mentoring(client):
+    call_command("seed_demo", "--quiet", stdout=StringIO())
+    assert MentorProfile.objects.count() == User.objects.filter(is_mentor=True).count()
+    assert MenteeProfile.objects.count() >= User.objects.filter(is_new_hire=True).count()
+    active = Mentorship.objects.filter(status="active").select_related("mentee", "mentor")
+    assert active.count() >= 6
+    # newhire has no mentor (the demo shows finding one) but stored, explained matches.
+    newhire = User.objects.get(username="newhire")
+    assert not Mentorship.objects.filter(mentee=newhire).exists()
+    matches = list(MatchScore.objects.filter(mentee=newhire))
+    assert matches and all(m.reasons for m in matches)
+    # Requests waiting for `mentor`, a completed mentorship, and a poor fit that was replaced.
+    assert Mentorship.objects.filter(mentor__username="mentor", status="requested").count() >= 1
+    assert Mentorship.objects.filter(status="completed").exists()
+    assert Mentorship.objects.filter(status="ended_early", fit="poor").exists()
+    # Active mentorships have goals, past check-ins with notes and an upcoming one.
+    for m in active:
+        assert Goal.objects.filter(mentorship=m).exists(), m
+        assert CheckIn.objects.filter(mentorship=m, scheduled_for__gt=timezone.now(), status="scheduled").exists()
+    assert CheckIn.objects.filter(status="done").exclude(notes_html="").count() >= 6
+    # Nobody over capacity.
+    for profile in MentorProfile.objects.annotate(
+        seats=Count("user__mentor_mentorships", filter=Q(user__mentor_mentorships__status__in=["active", "requested"]))
+    ):
+        assert profile.seats <= profile.capacity, profile.user
+    # The pages show it.
+    assert client.login(username="mentor", password="rainmaker-demo")
+    assert "Requests waiting for your answer" in client.get("/mentoring/dashboard/").content.decode()
+    assert client.login(username="manager", password="rainmaker-demo")
+    page = client.get("/mentoring/programme/").content.decode()
+    assert "Ramp time" in page and "Capacity" in page
