@@ -1,4 +1,4 @@
-# ruff: noqa: E501, RUF001 - prose: long lines and typographic quotes are the content
+# ruff: noqa: RUF001 - prose: long lines and typographic quotes are the content
 """Demo content for questions and answers: what a B2B sales team really asks and answers.
 
 Each topic has the stage and persona it usually sits at, its skill tags, questions as

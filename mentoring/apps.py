@@ -27,5 +27,15 @@ class MentoringConfig(AppConfig):
             context=mentoring_sections.profile_context,
             order=30,
         )
+        # The coaching thread hangs off the mentorship: private, members only.
+        from community.discussion import register_parent_kind
+
+        register_parent_kind(
+            "mentorship",
+            model="mentoring.mentorship",
+            private=True,
+            url=lambda m: m.get_absolute_url(),
+            title=lambda m: f"Coaching: {m.mentee.name} & {m.mentor.name}",
+        )
         periodic.register("mentoring.refresh_matches", tasks.refresh_all_matches, every="daily", at_hour=3)
         periodic.register("mentoring.programme", tasks.warm_programme, every="hourly")

@@ -215,6 +215,67 @@ AGENDAS = [
 ]
 
 
+# Coaching-thread conversations: (who, Markdown, index of the message replied to or None).
+COACHING_SCRIPTS = [
+    [
+        (
+            "mentee",
+            "Quick one before my call at 2: the CFO at the logistics account asked for a 20% discount on the first call. Do I anchor on value first or just say no?",
+            None,
+        ),
+        (
+            "mentor",
+            "Don't say no and don't give a number yet. Ask what the 20% is compared to, and what happens if they don't solve the problem this quarter. Price without impact is always too high.",
+            0,
+        ),
+        (
+            "mentee",
+            'Tried it: "compared to what?" got us to the real issue, which is their budget cycle closes in March. Booked a follow-up with the ops director.',
+            None,
+        ),
+        (
+            "mentor",
+            "That's a real next step. Log the practice on the pricing-reframe technique so we can see the number move. Let's role-play the ops director call on Thursday.",
+            2,
+        ),
+    ],
+    [
+        ("mentor", "How did the discovery call go? Did you get to budget?", None),
+        ("mentee", "Partly. They said budget 'exists' but the owner is someone in finance I haven't met.", 0),
+        (
+            "mentor",
+            "Good sign, but single-threaded. Ask your champion: *who else will need to be comfortable before this gets signed?* Then offer to prepare them for that conversation.",
+            1,
+        ),
+        ("mentee", "Asked it. Got a name in procurement and an intro to the VP Finance next week. :)", None),
+        ("mentor", "That's multi-threading done right. Put both on the mutual action plan so they see their part.", 3),
+    ],
+    [
+        ("mentee", "The prospect went dark after the demo. Two emails, no answer. Send a breakup email?", None),
+        (
+            "mentor",
+            "Not yet. Send one line referencing the problem they told you about, with a specific question, not 'checking in'. Something like: *is reducing the reconciliation backlog still a Q1 priority?*",
+            0,
+        ),
+        ("mentee", "They replied in an hour! The project owner changed. New contact is the head of ops.", None),
+        ("mentor", "Great save. Restart discovery with the new owner; don't assume the old pain is theirs.", 2),
+    ],
+    [
+        (
+            "mentor",
+            "For Thursday's check-in, bring one call recording where the buyer objected. We'll work on the pause before answering.",
+            None,
+        ),
+        ("mentee", "Will do. I have one where they said 'we're happy with our current vendor' and I froze.", 0),
+        (
+            "mentor",
+            "Perfect example. Next time try: *most of our customers were happy with their vendor too; what would have to be true for you to look at alternatives?*",
+            1,
+        ),
+    ],
+]
+
+
 def seed(ctx: DemoContext) -> None:
     users = ctx.shared["users_by_username"]
     by_role = ctx.shared["users_by_role"]
@@ -485,6 +546,24 @@ def seed(ctx: DemoContext) -> None:
     Mentorship.objects.filter(
         pk__in=[m.pk for m, kind in mentorships if kind == "active"], fit=Mentorship.Fit.UNRATED
     ).filter(fit_ratings__isnull=False).update(fit=Mentorship.Fit.GOOD)
+
+    # --- Private coaching threads, with some history ------------------------------------------------
+    from community.demo_threads import write_history
+
+    from .services import _coaching_thread_open
+
+    for i, (m, kind) in enumerate(mentorships):
+        if kind not in ("active", "completed"):
+            continue
+        _coaching_thread_open(m)
+        from community.discussion_services import thread_for_object
+
+        thread = thread_for_object(m, create=False)
+        script = [
+            (m.mentee.username if who == "mentee" else m.mentor.username, text, reply)
+            for who, text, reply in COACHING_SCRIPTS[i % len(COACHING_SCRIPTS)]
+        ]
+        write_history(ctx, thread, script, users, start_days_ago=rng.uniform(6, 20), end_hours_ago=rng.uniform(2, 30))
 
     # --- Notifications for the pending requests (the bell shows them) -------------------------------
     for m, kind in mentorships:

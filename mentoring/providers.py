@@ -13,9 +13,8 @@ Contracts (each runs a FIXED number of queries, whatever the number of people):
 - questions provider: `fn(user_ids: Sequence[int], *, limit: int) -> dict[int, list[QuestionRef]]`
   (the most recent `limit` questions each person asked, newest first).
 
-Q&A (issue 4) is built in parallel: `answer_evidence` and `questions_asked` return nothing
-until it lands; at merge, fill them in here (the shapes are below) or point the settings at
-functions in community.selectors.
+`answer_evidence` and `questions_asked` read the Q&A models (accepted answers, questions
+asked); hidden posts never count.
 """
 
 from __future__ import annotations
@@ -76,19 +75,62 @@ def technique_evidence(mentor_ids: Sequence[int]) -> list[EvidenceItem]:
 
 
 def answer_evidence(mentor_ids: Sequence[int]) -> list[EvidenceItem]:
-    """The mentors' accepted answers, one item each (Q&A plugs in here at merge).
+    """The mentors' accepted answers on visible questions, one item each (2 queries)."""
+    from community.models import Answer, Question
 
-    Expected shape once Q&A exists (one or two queries):
-        EvidenceItem(kind="answer", owner_id=answer.author_id,
-                     skill_ids=frozenset(question tag ids), stage_id=question.stage_id,
-                     weight=1.0, label="accepted")
-    """
-    return []
+    rows = list(
+        Answer.objects.filter(author_id__in=list(mentor_ids), is_accepted=True, hidden_reason="")
+        .filter(question__hidden_reason="")
+        .order_by()
+        .values_list("id", "author_id", "question_id", "question__stage_id")
+    )
+    if not rows:
+        return []
+    tags: dict[int, set[int]] = defaultdict(set)
+    for question_id, tag_id in Question.tags.through.objects.filter(question_id__in={r[2] for r in rows}).values_list(
+        "question_id", "skilltag_id"
+    ):
+        tags[question_id].add(tag_id)
+    return [
+        EvidenceItem(
+            kind="answer",
+            owner_id=author_id,
+            skill_ids=frozenset(tags[question_id]),
+            stage_id=stage_id,
+            weight=1.0,
+            label="accepted",
+        )
+        for _, author_id, question_id, stage_id in rows
+    ]
 
 
 def questions_asked(user_ids: Sequence[int], *, limit: int = 3) -> dict[int, list[QuestionRef]]:
-    """The questions each person asked, newest first (Q&A plugs in here at merge)."""
-    return {}
+    """The visible questions each person asked, newest first, at most `limit` each (1 query)."""
+    from django.db.models import F, Window
+    from django.db.models.functions import RowNumber
+    from django.urls import reverse
+
+    from community.models import Question
+
+    rows = (
+        Question.objects.filter(author_id__in=list(user_ids), hidden_reason="")
+        .annotate(rank=Window(RowNumber(), partition_by=[F("author_id")], order_by=F("created_at").desc()))
+        .filter(rank__lte=limit)
+        .order_by("author_id", "-created_at")
+        .values_list("pk", "author_id", "title", "created_at", "answer_count", "accepted_answer_id")
+    )
+    out: dict[int, list[QuestionRef]] = defaultdict(list)
+    for pk, author_id, title, created_at, answers, accepted_id in rows:
+        out[author_id].append(
+            QuestionRef(
+                title=title,
+                url=reverse("qa:detail", args=[pk]),
+                asked_at=created_at,
+                answers=answers,
+                accepted=accepted_id is not None,
+            )
+        )
+    return dict(out)
 
 
 def evidence_providers() -> dict[str, Callable[[Sequence[int]], list[EvidenceItem]]]:
@@ -109,5 +151,4 @@ def questions_provider() -> Callable[..., dict[int, list[QuestionRef]]] | None:
 
 def has_questions() -> bool:
     """True once a questions provider that can return anything is configured."""
-    provider = questions_provider()
-    return provider is not None and provider is not questions_asked
+    return questions_provider() is not None

@@ -87,19 +87,46 @@ def _seats_taken(mentor: User) -> int:
     return Mentorship.objects.occupying().filter(mentor=mentor).count()
 
 
-# --- Coaching thread (live discussion, issue 7) -----------------------------------------------
-# At merge: add `Mentorship.thread` (see the model's docstring) and fill these two in, e.g.
-#   thread = community.services.thread_create_private(title=..., members=ids, owner=m)
-#   m.thread = thread; m.save(update_fields=["thread"])
-# and `_coaching_thread_sync` -> community.services.thread_set_members(thread=m.thread, user_ids=ids).
+# --- Coaching thread (live discussion) ----------------------------------------------------------
+# The thread hangs off the mentorship (community.discussion's generic parent), private to
+# `private_member_ids()`; the discussion app's policy admits members only.
 
 
 def _coaching_thread_open(mentorship: Mentorship) -> None:
-    """Open the private coaching thread of a mentorship that just became active (after merge)."""
+    """Open the private coaching thread of a mentorship that just became active.
+
+    Idempotent: a mentorship has one thread (attached to it), whose members are the pair and,
+    if the mentee agreed, their manager.
+    """
+    from community.discussion_services import thread_create_private
+
+    thread_create_private(
+        title=f"Coaching: {mentorship.mentee.name} & {mentorship.mentor.name}",
+        members=User.objects.filter(pk__in=mentorship.private_member_ids()),
+        parent=mentorship,
+        created_by=mentorship.mentor,
+    )
+    _coaching_thread_sync(mentorship)
 
 
 def _coaching_thread_sync(mentorship: Mentorship) -> None:
-    """Keep the thread's members equal to `mentorship.private_member_ids()` (after merge)."""
+    """Keep the thread's members equal to `mentorship.private_member_ids()`.
+
+    Someone who loses access (the mentee withdrew their manager's access) is removed at once:
+    their open connections to the thread are closed.
+    """
+    from community.discussion_services import thread_add_member, thread_for_object, thread_remove_member
+    from community.models import ThreadMember
+
+    thread = thread_for_object(mentorship, create=False)
+    if thread is None:
+        return
+    wanted = mentorship.private_member_ids()
+    current = set(ThreadMember.objects.filter(thread=thread).values_list("user_id", flat=True))
+    for user in User.objects.filter(pk__in=wanted - current):
+        thread_add_member(thread=thread, user=user)
+    for user in User.objects.filter(pk__in=current - wanted):
+        thread_remove_member(thread=thread, user=user)
 
 
 # --- Profiles ------------------------------------------------------------------------------------

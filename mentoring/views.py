@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import policy
 from accounts.models import User
+from core import sections
 from taxonomy.models import SkillTag
 
 from . import conf, forms, programme, selectors, services
@@ -370,6 +371,7 @@ def _mentorship_page(request: HttpRequest, m: Mentorship, *, status: int = 200, 
         c.done_form = (
             bound["done_form"] if bound.get("done_checkin") == c.pk else forms.CheckInDoneForm(prefix=f"c{c.pk}")
         )
+    context["sections"] = sections.render("mentorship", request, m)
     return render(request, "mentoring/mentorship.html", context, status=status)
 
 

@@ -33,12 +33,9 @@ class Mentorship(models.Model):
     Goals, check-ins and fit ratings hang off it and are private to the pair (and to the
     mentee's manager when `manager_access` is on).
 
-    Coaching thread (live discussion, issue 7): a private member-only thread per mentorship is
-    attached at merge by adding ONE field here,
-        thread = models.OneToOneField("community.Thread", null=True, blank=True,
-                                      on_delete=models.SET_NULL, related_name="mentorship")
-    and filling in `services._coaching_thread_open/_sync` (see there). Its members are
-    `private_member_ids()`.
+    Coaching thread: a private, members-only discussion thread is attached to the mentorship
+    when it becomes active (`services._coaching_thread_open`, through community's generic
+    thread parent); its members follow `private_member_ids()`.
     """
 
     class Status(models.TextChoices):

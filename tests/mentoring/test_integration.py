@@ -1,0 +1,98 @@
+"""Mentoring wired to the rest of the product: the private coaching thread and Q&A signals."""
+
+from types import SimpleNamespace
+
+import pytest
+from asgiref.sync import async_to_sync
+
+from community.discussion_services import message_post, thread_for_object
+from community.models import ThreadMember
+from community.qa import services as qa_services
+from mentoring import providers, services
+from search import selectors as search_selectors
+from taxonomy.models import SalesStage, SkillTag
+from tests.community.conftest import communicator
+from tests.factories import make_user
+from tests.mentoring.helpers import make_mentee, make_mentor
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pair(db):
+    boss = make_user("boss", roles=("manager",))
+    mentor = make_mentor("sofia", display_name="Sofia Lindqvist")
+    mentee = make_mentee("nina", display_name="Nina Patel", manager=boss)
+    m, _ = services.mentorship_request(mentee=mentee, mentor=mentor, requested_by=mentee)
+    services.mentorship_accept(mentorship=m, by=mentor)
+    m.refresh_from_db()
+    return SimpleNamespace(m=m, mentor=mentor, mentee=mentee, boss=boss, thread=thread_for_object(m, create=False))
+
+
+def members(thread) -> set[str]:
+    return set(ThreadMember.objects.filter(thread=thread).values_list("user__username", flat=True))
+
+
+def test_accepting_opens_a_private_coaching_thread_for_the_pair(pair):
+    assert pair.thread is not None and pair.thread.is_private
+    assert members(pair.thread) == {"sofia", "nina"} | ({"boss"} if pair.m.manager_access else set())
+
+
+def test_manager_access_follows_the_mentees_choice(pair):
+    services.mentorship_set_manager_access(mentorship=pair.m, by=pair.mentee, allowed=True)
+    assert "boss" in members(pair.thread)
+    services.mentorship_set_manager_access(mentorship=pair.m, by=pair.mentee, allowed=False)
+    assert members(pair.thread) == {"sofia", "nina"}
+
+
+def test_outsiders_cannot_open_or_find_the_coaching_thread(pair, client_for, api_for):
+    services.mentorship_set_manager_access(mentorship=pair.m, by=pair.mentee, allowed=False)
+    message_post(
+        thread=pair.thread, author=pair.mentee, body="My pricing call went sideways: zebracorn", client_id="c1"
+    )
+    outsider = make_user("olivia", roles=("rainmaker",))
+    thread_url = f"/discussions/{pair.thread.pk}/"
+    assert client_for(pair.mentee).get(thread_url).status_code == 200
+    for user in (outsider, pair.boss):  # not even the manager once the mentee said no
+        assert client_for(user).get(thread_url).status_code in (403, 404)
+        assert api_for(user).get(f"/api/v1/threads/{pair.thread.pk}/messages").status_code in (403, 404)
+        assert client_for(user).get(f"/mentoring/mentorships/{pair.m.pk}/").status_code in (403, 404)
+        assert search_selectors.search(user=user, text="zebracorn").total == 0
+    page = client_for(pair.mentor).get(f"/mentoring/mentorships/{pair.m.pk}/").content.decode()
+    assert "zebracorn" in page and 'id="discussion"' in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outsiders_cannot_join_the_coaching_thread_over_websocket(pair):
+    outsider = make_user("olivia", roles=("rainmaker",))
+
+    async def scenario():
+        comm = communicator(pair.thread.pk, user=outsider)
+        await comm.connect()
+        error = await comm.receive_json_from()
+        assert error["type"] == "error" and error["code"] == "forbidden"
+        assert (await comm.receive_output())["code"] == 4403
+        await comm.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_providers_read_questions_and_accepted_answers(pair):
+    stage = SalesStage.objects.get(slug="discovery")
+    tag = SkillTag.objects.get(name="Discovery questioning")
+    question = qa_services.question_create(
+        author=pair.mentee,
+        title="How do I get to budget on a first call?",
+        body="The CFO dodges every budget question on first calls. What do you ask instead?",
+        stage=stage,
+        tags=[tag],
+    )
+    answer = qa_services.answer_create(
+        question=question, author=pair.mentor, body="Ask what happens to the business if nothing changes this year."
+    )
+    qa_services.answer_accept(answer=answer, user=pair.mentee)
+    asked = providers.questions_asked([pair.mentee.pk], limit=3)[pair.mentee.pk]
+    assert [q.title for q in asked] == ["How do I get to budget on a first call?"]
+    assert asked[0].accepted and asked[0].url == f"/questions/{question.pk}/"
+    evidence = providers.answer_evidence([pair.mentor.pk])
+    assert len(evidence) == 1 and evidence[0].stage_id == stage.pk and tag.pk in evidence[0].skill_ids
