@@ -6,3 +6,8 @@ class CommunityConfig(AppConfig):
 
     name = "community"
     verbose_name = "Community"
+
+    def ready(self) -> None:
+        from community.techniques import wiring as techniques_wiring
+
+        techniques_wiring.setup()

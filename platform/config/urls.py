@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts.urls import people_urlpatterns
+from community.techniques.urls import practice_urlpatterns, techniques_urlpatterns
 from core import health
 
 from . import views
@@ -33,6 +34,9 @@ urlpatterns = [
     path("people/", include((people_urlpatterns, "people"))),
     path("notifications/", include("notifications.urls")),
     # --- Feature apps ---------------------------------------------------------------------
+    # Techniques and outcomes (the index and technique pages themselves are Wagtail pages)
+    path("techniques/", include((techniques_urlpatterns, "techniques"))),
+    path("practice/", include((practice_urlpatterns, "practice"))),
     # Admin sites
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
