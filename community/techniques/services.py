@@ -31,7 +31,7 @@ from community.models import (
 from community.models.techniques import RESERVED_SLUGS
 from core.markdown import render_markdown
 from core.tasks import enqueue_on_commit
-from notifications.services import notify, notify_many
+from notifications.services import notify
 
 from .setup import ensure_index_page
 
@@ -152,10 +152,6 @@ def _apply(page: TechniquePage, draft: TechniqueDraft) -> None:
     page.skills = list(draft.skills)
 
 
-def _managers() -> list[User]:
-    return list(User.objects.active().filter(is_manager=True))
-
-
 def _submit_to_workflow(page: TechniquePage, user: User) -> None:
     state = WorkflowState.objects.active().for_instance(page).first()
     if state is not None and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
@@ -165,15 +161,9 @@ def _submit_to_workflow(page: TechniquePage, user: User) -> None:
         if workflow is None:
             raise ValidationError("No moderation workflow is set up for techniques; ask a manager.")
         workflow.start(page, user)
-    # An in-progress workflow simply continues: approval publishes the latest revision.
-    notify_many(
-        recipients=_managers(),
-        kind="technique.submitted",
-        title=f"{user.name} submitted “{page.title}” for review",
-        url="/techniques/moderation/",
-        actor=user,
-        dedupe_key=f"technique.submitted:{page.pk}:{page.latest_revision_id}",
-    )
+    # An in-progress workflow simply continues: approval publishes the latest revision. Managers
+    # are notified from Wagtail's task_submitted signal (see signals.py), like the author is
+    # from workflow_approved/rejected, so the CMS path notifies the same way.
 
 
 def technique_submit(*, author: User, draft: TechniqueDraft) -> TechniquePage:
@@ -229,21 +219,6 @@ def technique_moderate(*, technique: TechniquePage, moderator: User, action: str
     with transaction.atomic():
         task_state.task.specific.on_action(task_state.specific, moderator, action, comment=comment)
     technique.refresh_from_db()
-    if technique.author_id:
-        if action == "approve":
-            title = f"“{technique.title}” was approved and is live"
-            url = technique.url or ""
-        else:
-            title = f"{moderator.name} asked for changes to “{technique.title}”"
-            url = f"/techniques/{technique.pk}/edit/"
-        notify(
-            recipient=technique.author,
-            kind="technique.moderated",
-            title=title,
-            url=url,
-            actor=moderator,
-            body=comment,
-        )
     return technique
 
 

@@ -115,14 +115,21 @@ def evidence_label(
 def drift_direction(
     *, recent_successes: int, recent_n: int, hist_successes: int, hist_n: int, min_sample: int
 ) -> tuple[str | None, float | None, float | None]:
-    """ "down" when the recent rate falls below the historical Wilson interval, "up" above it."""
+    """Has the last 90 days left the technique's historical interval?
+
+    "down" (results slipping) when the recent rate falls below the historical Wilson interval
+    and the change itself is significant (Newcombe interval of recent - historical below zero),
+    "up" symmetrically; the second condition keeps ordinary noise in a small recent sample from
+    raising the flag. Returns (direction or None, historical low, historical high).
+    """
     low, high = wilson_interval(hist_successes, hist_n)
     if hist_n < min_sample or recent_n < DRIFT_MIN_RECENT or low is None:
         return None, low, high
     rate = recent_successes / recent_n
-    if rate < low:
+    _, change_low, change_high = newcombe_difference(recent_successes, recent_n, hist_successes, hist_n)
+    if rate < low and change_high < 0:
         return "down", low, high
-    if rate > high:
+    if rate > high and change_low > 0:
         return "up", low, high
     return None, low, high
 

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -363,7 +363,7 @@ def practise(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.practice_log(
+            practice, _ = services.practice_log(
                 rep=request.user,
                 technique=technique,
                 response=data["response"],
@@ -379,14 +379,35 @@ def practise(request: HttpRequest, pk: int) -> HttpResponse:
                 text = "Logged. We will ask you what happened when the deal moves."
             else:
                 text = "Logged. Thank you: every practice makes the numbers more honest."
+            if _wants_json(request):
+                return JsonResponse({"message": text, "practice": _practice_json(practice)}, status=201)
             messages.success(request, text)
             return redirect(technique.url + "#practice")
+    if request.method == "POST" and _wants_json(request):
+        errors = [{"field": name, "message": str(message)} for name, msgs in form.errors.items() for message in msgs]
+        return JsonResponse({"detail": "Please correct the marked fields.", "errors": errors}, status=422)
     return render(
         request,
         "community/techniques/form_page.html",
         {"form": form, "technique": technique, "heading": f"I used “{technique.title}”", "action": request.path},
         status=_status(request, form),
     )
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _practice_json(practice: Practice) -> dict:
+    decided = practice.response != Response.PENDING
+    return {
+        "id": practice.pk,
+        "response": practice.response,
+        "response_label": practice.get_response_display(),
+        "success": (practice.response in success_responses()) if decided else None,
+        "date_label": timezone.localtime(practice.practised_at).strftime("%-d %b"),
+        "deal_name": practice.deal.name if practice.deal_id else "",
+    }
 
 
 # --- My practice --------------------------------------------------------------------------

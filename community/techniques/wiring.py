@@ -46,8 +46,10 @@ def profile_techniques(request: HttpRequest, person) -> dict | None:
 
 def setup() -> None:
     from . import setup as database_setup
+    from . import signals
     from .tasks import recompute_all
 
+    signals.connect()
     post_migrate.connect(database_setup.ensure_all, dispatch_uid="community.techniques.setup")
     sections.register(
         "home",
