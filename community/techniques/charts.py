@@ -44,6 +44,8 @@ def _config(**kwargs) -> dict:
         "show_legend": False,
         "margin": 8,
         "tooltip_border_radius": 4,
+        "truncate_label": -1,
+        "truncate_legend": -1,
     }
     base.update(kwargs)
     return base
@@ -54,6 +56,17 @@ def _svg(chart: pygal.graph.graph.Graph, label: str) -> str:
     svg = chart.render(is_unicode=True)
     svg = _COMMENT.sub("", _SCRIPT.sub("", svg))
     return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" focusable="false" ', 1)
+
+
+def _short(text: str, limit: int = 34) -> str:
+    """Shorten a label, keeping a trailing "(n=...)"."""
+    if len(text) <= limit:
+        return text
+    suffix = ""
+    if text.endswith(")") and " (n=" in text:
+        text, suffix = text.rsplit(" (n=", 1)
+        suffix = " (n=" + suffix
+    return text[: max(8, limit - len(suffix) - 1)].rstrip() + "…" + suffix
 
 
 def pct(value: float | None) -> float | None:
@@ -70,12 +83,14 @@ def rate_bars(rows: list[dict], *, label: str, height: int | None = None) -> str
             width=640,
             height=height or max(140, 44 * len(rows) + 50),
             range=(0, 100),
+            y_labels=[0, 25, 50, 75, 100],
             print_values=True,
             value_formatter=lambda v: f"{v:.0f}%",
             show_x_guides=True,
             show_y_guides=False,
         )
     )
+    rows = list(reversed(rows))  # pygal draws the first label at the bottom
     chart.x_labels = [f"{row['label']} (n={row.get('n', 0)})" for row in rows]
     values = []
     for i, row in enumerate(rows):
@@ -83,7 +98,7 @@ def rate_bars(rows: list[dict], *, label: str, height: int | None = None) -> str
         if value is None:
             values.append(None)
             continue
-        item = {"value": value, "color": STYLE.colors[i % len(STYLE.colors)]}
+        item = {"value": value, "color": row.get("color") or STYLE.colors[(len(rows) - 1 - i) % len(STYLE.colors)]}
         if row.get("ci_low") is not None:
             item["ci"] = {"low": pct(row["ci_low"]), "high": pct(row["ci_high"])}
         values.append(item)
@@ -91,10 +106,17 @@ def rate_bars(rows: list[dict], *, label: str, height: int | None = None) -> str
     return _svg(chart, label)
 
 
+def _style(*colors: str) -> Style:
+    style = Style(**{name: getattr(STYLE, name) for name in STYLE.__dict__ if not name.startswith("_")})
+    style.colors = colors
+    return style
+
+
 def monthly_uses(series: list[dict], *, label: str) -> str:
     """Stacked bars per month: successful, other decided and pending uses."""
     chart = pygal.StackedBar(
         **_config(
+            style=_style("#0b5cad", "#b8c0cc", "#e0a84a"),
             width=640,
             height=260,
             show_legend=True,
@@ -124,6 +146,9 @@ def weekly_line(points: list[tuple[str, int]], *, label: str, title: str) -> str
         )
     )
     chart.x_labels = [p[0] for p in points]
+    top = max([p[1] for p in points] + [1])
+    step = max(1, -(-top // 5))
+    chart.y_labels = list(range(0, top + step, step))
     chart.add(title, [p[1] for p in points])
     return _svg(chart, label)
 
@@ -135,14 +160,17 @@ def paired_rates(rows: list[dict], *, label: str, first: str, second: str) -> st
             width=640,
             height=max(160, 52 * len(rows) + 70),
             range=(0, 100),
+            y_labels=[0, 25, 50, 75, 100],
             show_legend=True,
             legend_at_bottom=True,
             legend_at_bottom_columns=2,
             value_formatter=lambda v: f"{v:.0f}%",
             print_values=False,
+            style=_style("#b8c0cc", "#0b5cad"),
         )
     )
-    chart.x_labels = [row["label"] for row in rows]
-    chart.add(first, [pct(row.get("first")) for row in rows])
+    rows = list(reversed(rows))  # pygal draws the first label at the bottom
+    chart.x_labels = [_short(row["label"]) for row in rows]
     chart.add(second, [pct(row.get("second")) for row in rows])
+    chart.add(first, [pct(row.get("first")) for row in rows])
     return _svg(chart, label)

@@ -391,7 +391,7 @@ class Simulation:
                 "experienced": [5, 35, 40, 20],
                 "new_hire": [10, 40, 35, 15],
             }[rep.kind]
-            if position >= 4:  # late-stage deals get more attention
+            if position >= 4 or rep.user.username == "newhire":  # late-stage deals get more attention
                 weights = [0, 20, 45, 35]
             count = rng.choices([0, 1, 2, 3], weights=weights)[0]
             outcomes = []
@@ -474,7 +474,7 @@ class Simulation:
             begin = max(today - timedelta(days=HISTORY_DAYS), rep.start + timedelta(days=5))
             every = {"rainmaker": 4, "experienced": 5, "new_hire": 6}[rep.kind]
             if rep.user.username == "newhire":
-                every = 3  # the demo's new hire is busy: a full "My practice" after three weeks
+                every = 2  # the demo's new hire is busy: a full "My practice" after three weeks
             day = begin
             while day <= today - timedelta(days=2):
                 self.deal(rep, day)

@@ -42,20 +42,20 @@ class TechniqueForm(forms.Form):
     personas = forms.ModelMultipleChoiceField(
         queryset=BuyerPersona.objects.active(),
         required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "checkbox-list"}),
+        widget=forms.CheckboxSelectMultiple,
         help_text="Who you use it with.",
     )
     industries = forms.ModelMultipleChoiceField(
         queryset=Industry.objects.active(),
         required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "checkbox-list"}),
+        widget=forms.CheckboxSelectMultiple,
         help_text="Leave empty when it works anywhere.",
     )
     skills = forms.ModelMultipleChoiceField(
         label="Skill tags",
         queryset=SkillTag.objects.active(),
         required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "checkbox-list"}),
+        widget=forms.CheckboxSelectMultiple,
     )
     situation = _markdown("Situation", "When does this apply? What is the buyer doing or saying? " + MARKDOWN_HELP)
     approach = _markdown("Approach", "What you do, step by step. " + MARKDOWN_HELP, rows=7)

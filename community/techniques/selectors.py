@@ -12,6 +12,7 @@ from wagtail.models import Page, TaskState, WorkflowState
 
 from community.models import Deal, Evidence, Practice, Response, TechniquePage, TechniqueReview, TechniqueStats
 from community.selectors import stage_success_rates, success_responses
+from core.markdown import plain_text
 from taxonomy.models import SalesStage
 
 from .stats import wilson_interval
@@ -119,17 +120,24 @@ def moderation_queue() -> list[dict]:
     pages = {
         p.pk: p
         for p in TechniquePage.objects.filter(pk__in=[int(s.object_id) for s in states]).select_related(
-            "author", "stage", "latest_revision__user"
+            "author", "latest_revision__user"
         )
     }
+    stages = {s.pk: s for s in SalesStage.objects.all()} if pages else {}
     out = []
     for state in states:
         page = pages.get(int(state.object_id))
         if page is None:
             continue  # another page type under moderation (not a technique)
+        draft = page.with_content_json(page.latest_revision.content) if page.latest_revision else page
+        blocks = {block.block_type: block.value for block in reversed(list(draft.body))}
         out.append(
             {
                 "page": page,
+                "draft": draft,
+                "stage": stages.get(draft.stage_id),
+                "situation": plain_text(blocks.get("situation", ""), 260),
+                "approach": plain_text(blocks.get("approach", ""), 260),
                 "state": state,
                 "submitted_at": state.current_task_state.started_at if state.current_task_state else state.created_at,
                 "is_edit": page.live,

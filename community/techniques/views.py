@@ -68,6 +68,7 @@ def _rate_rows(overall) -> list[dict]:
     rows = [
         {
             "label": "This technique",
+            "color": "#0b5cad",
             "rate": overall.success_rate,
             "ci_low": overall.ci_low,
             "ci_high": overall.ci_high,
@@ -75,6 +76,7 @@ def _rate_rows(overall) -> list[dict]:
         },
         {
             "label": "Team baseline",
+            "color": "#8a94a3",
             "rate": overall.baseline_rate,
             "ci_low": None,
             "ci_high": None,
@@ -90,6 +92,7 @@ def _rate_rows(overall) -> list[dict]:
         rows.append(
             {
                 "label": "Used by others",
+                "color": "#0f7b6c",
                 "rate": overall.other_reps_success_rate,
                 "ci_low": other["ci"][0],
                 "ci_high": other["ci"][1],
@@ -101,6 +104,7 @@ def _rate_rows(overall) -> list[dict]:
         rows.append(
             {
                 "label": "Used by new hires",
+                "color": "#b7791f",
                 "rate": overall.new_hire_success_rate,
                 "ci_low": hires["ci"][0],
                 "ci_high": hires["ci"][1],
