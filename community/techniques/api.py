@@ -11,7 +11,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest
-from ninja import Field, File, Router, Schema
+from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -124,6 +124,28 @@ class BlockOut(Schema):
     html: str
 
 
+_STAT_DEFAULTS = {
+    "successes": 0,
+    "decided": 0,
+    "distinct_reps": 0,
+    "distinct_deals": 0,
+    "baseline_uses": 0,
+    "other_reps_uses": 0,
+    "new_hire_uses": 0,
+    "drifting": False,
+}
+
+
+def _stat(name: str):
+    """A resolver reading one number of the technique's overall statistics (attached as _overall)."""
+
+    def resolve(obj):
+        row = getattr(obj, "_overall", None)
+        return _STAT_DEFAULTS.get(name) if row is None else getattr(row, name)
+
+    return staticmethod(resolve)
+
+
 class TechniqueDetailOut(TechniqueSummaryOut):
     body: list[BlockOut]
     body_html: str
@@ -149,6 +171,55 @@ class TechniqueDetailOut(TechniqueSummaryOut):
     min_sample_size: int
     stats_updated_at: datetime | None
     segments: list[SegmentOut]
+
+    resolve_successes = _stat("successes")
+    resolve_decided = _stat("decided")
+    resolve_distinct_reps = _stat("distinct_reps")
+    resolve_distinct_deals = _stat("distinct_deals")
+    resolve_ci_low = _stat("ci_low")
+    resolve_ci_high = _stat("ci_high")
+    resolve_baseline_uses = _stat("baseline_uses")
+    resolve_baseline_rate = _stat("baseline_rate")
+    resolve_within_rep_lift = _stat("within_rep_lift")
+    resolve_within_rep_ci_low = _stat("within_rep_ci_low")
+    resolve_within_rep_ci_high = _stat("within_rep_ci_high")
+    resolve_win_rate_used = _stat("win_rate_used")
+    resolve_win_rate_not_used = _stat("win_rate_not_used")
+    resolve_other_reps_uses = _stat("other_reps_uses")
+    resolve_other_reps_success_rate = _stat("other_reps_success_rate")
+    resolve_new_hire_uses = _stat("new_hire_uses")
+    resolve_new_hire_success_rate = _stat("new_hire_success_rate")
+    resolve_drifting = _stat("drifting")
+
+    @staticmethod
+    def resolve_drift(obj) -> str | None:
+        row = getattr(obj, "_overall", None)
+        return (row.details or {}).get("drift") if row else None
+
+    @staticmethod
+    def resolve_body(obj) -> list[dict]:
+        return obj._blocks
+
+    @staticmethod
+    def resolve_body_html(obj) -> str:
+        return "".join(block["html"] for block in obj._blocks)
+
+    @staticmethod
+    def resolve_min_sample_size(obj) -> int:
+        from community.models import OutcomeSettings
+
+        return OutcomeSettings.current()["min_sample_size"]
+
+    @staticmethod
+    def resolve_segments(obj) -> list[dict]:
+        return [
+            {
+                "segment": row.segment,
+                "label": (row.details or {}).get("label", row.segment),
+                **{name: getattr(row, name) for name in SegmentOut.model_fields if name not in ("segment", "label")},
+            }
+            for _, row in sorted(obj._stats.items(), key=lambda kv: (kv[0] != "overall", kv[0]))
+        ]
 
 
 class ObjectionIn(Schema):
@@ -274,51 +345,11 @@ def _technique_or_404(request: HttpRequest, technique_id: int) -> TechniquePage:
     return technique
 
 
-def _stats_fields(row) -> dict:
-    names = [
-        "successes",
-        "decided",
-        "distinct_reps",
-        "distinct_deals",
-        "ci_low",
-        "ci_high",
-        "baseline_uses",
-        "baseline_rate",
-        "within_rep_lift",
-        "within_rep_ci_low",
-        "within_rep_ci_high",
-        "win_rate_used",
-        "win_rate_not_used",
-        "other_reps_uses",
-        "other_reps_success_rate",
-        "new_hire_uses",
-        "new_hire_success_rate",
-        "drifting",
-    ]
-    if row is None:
-        empty = dict.fromkeys(names)
-        empty.update(
-            successes=0,
-            decided=0,
-            distinct_reps=0,
-            distinct_deals=0,
-            baseline_uses=0,
-            other_reps_uses=0,
-            new_hire_uses=0,
-            drifting=False,
-            drift=None,
-        )
-        return empty
-    out = {name: getattr(row, name) for name in names}
-    out["drift"] = (row.details or {}).get("drift")
-    return out
-
-
-def technique_detail(technique: TechniquePage) -> dict:
-    from community.models import OutcomeSettings
-
-    stats = selectors.technique_stats(technique)
-    blocks = [
+def technique_detail(technique: TechniquePage) -> TechniquePage:
+    """The technique with what the detail schema reads attached (2 queries)."""
+    technique._stats = selectors.technique_stats(technique)
+    technique._overall = technique._stats.get("overall")
+    technique._blocks = [
         {
             "type": block.block_type,
             "value": block.block.get_api_representation(block.value),
@@ -326,27 +357,7 @@ def technique_detail(technique: TechniquePage) -> dict:
         }
         for block in technique.body
     ]
-    data = TechniqueSummaryOut.from_orm(technique).dict()
-    data.update(_stats_fields(stats.get("overall")))
-    data.update(
-        {
-            "body": blocks,
-            "body_html": "".join(b["html"] for b in blocks),
-            "min_sample_size": OutcomeSettings.current()["min_sample_size"],
-            "stats_updated_at": technique.stats_updated_at,
-            "segments": [
-                {
-                    "segment": row.segment,
-                    "label": (row.details or {}).get("label", row.segment),
-                    **{
-                        name: getattr(row, name) for name in SegmentOut.model_fields if name not in ("segment", "label")
-                    },
-                }
-                for key, row in sorted(stats.items(), key=lambda kv: (kv[0] != "overall", kv[0]))
-            ],
-        }
-    )
-    return data
+    return technique
 
 
 # --- Techniques -----------------------------------------------------------------------------------
@@ -406,7 +417,7 @@ def create_technique(request: HttpRequest, payload: TechniqueIn):
         pitfalls=payload.pitfalls,
     )
     page = services.technique_submit(author=request.auth, draft=draft)
-    return 201, technique_detail(_technique_or_404(request, page.pk))
+    return Status(201, technique_detail(_technique_or_404(request, page.pk)))
 
 
 # --- Practices ----------------------------------------------------------------------------------
@@ -435,7 +446,7 @@ def create_practice(request: HttpRequest, payload: PracticeIn):
         if existing is not None:
             if existing.rep_id != rep.pk:
                 raise Conflict("This external_id already identifies another rep's practice; use a new key.")
-            return created_or_existing(existing, False)
+            return Status(*created_or_existing(existing, False))
     text = str(payload.technique)
     technique = (
         TechniquePage.objects.live()
@@ -467,7 +478,7 @@ def create_practice(request: HttpRequest, payload: PracticeIn):
         )
     except services.ExternalIdTaken:
         raise Conflict("This external_id already identifies another rep's practice; use a new key.") from None
-    return created_or_existing(practice_queryset().get(pk=practice.pk), created)
+    return Status(*created_or_existing(practice_queryset().get(pk=practice.pk), created))
 
 
 # --- Imports --------------------------------------------------------------------------------------
@@ -490,7 +501,7 @@ def import_deals_endpoint(
     body = report.as_dict()
     body["detail"] = report.summary()
     body["errors"] = [{**e, "field": f"{e['file']}[line {e['line']}].{e['field']}"} for e in body["errors"]]
-    return (200 if report.ok else 422), body
+    return Status(200 if report.ok else 422, body)
 
 
 __all__ = ["FieldError", "router"]

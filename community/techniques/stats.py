@@ -294,13 +294,15 @@ def segment_stats(
 
     # Baseline: other techniques' decided practices at the stages this one was used at (and
     # the same persona for persona segments), over the period of this technique's uses.
+    # The period is whole (UTC) days, from the day of its first decided use to that of its last.
     if decided:
-        first, last = float(rows.day[decided_mask].min()), float(rows.day[decided_mask].max())
+        first = math.floor(float(rows.day[decided_mask].min()))
+        last = math.floor(float(rows.day[decided_mask].max())) + 1
         stages = np.unique(rows.stage[decided_mask])
     else:
-        first = last = 0.0
+        first = last = 0
         stages = np.array([info.stage_id])
-    base_mask = (~technique_mask) & np.isin(rows.stage, stages) & (rows.day >= first) & (rows.day <= last)
+    base_mask = (~technique_mask) & np.isin(rows.stage, stages) & (rows.day >= first) & (rows.day < last)
     if persona is not None:
         base_mask &= rows.persona == persona
     base_decided, base_successes = _counts(base_mask, rows) if decided else (0, 0)
@@ -355,7 +357,7 @@ def segment_stats(
     details = {
         "label": label,
         "pending": int((uses_mask & ~rows.decided).sum()),
-        "period": [_iso_day(first), _iso_day(last)] if decided else None,
+        "period": [_iso_day(first), _iso_day(last - 1)] if decided else None,
         "within_rep": {"strata": strata_used, "uses": within_n},
         "other_reps": {"decided": others_decided, "successes": others_successes, "ci": [other_low, other_high]},
         "new_hires": {"decided": hires_decided, "successes": hires_successes, "ci": [hire_low, hire_high]},

@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 from datetime import timedelta
 
+import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from community.models import Deal, Practice, Response, TechniquePage
@@ -109,3 +111,13 @@ class Browser:
 
 def browser(client_for, user) -> Browser:
     return Browser(client_for(user))
+
+
+@pytest.fixture(autouse=True)
+def clean_outcome_settings_cache():
+    """OutcomeSettings are cached; a rolled-back test must not leak its settings to the next."""
+    from community.models import OutcomeSettings
+
+    cache.delete(OutcomeSettings.CACHE_KEY)
+    yield
+    cache.delete(OutcomeSettings.CACHE_KEY)

@@ -7,7 +7,7 @@ from wagtail.models import WorkflowState
 from community.models import TechniquePage
 from community.techniques import services
 from notifications.models import Notification
-from tests.community.techniques_helpers import browser, draft, persona, stage
+from tests.community.techniques_helpers import browser, clean_outcome_settings_cache, draft, persona, stage  # noqa: F401
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
