@@ -25,7 +25,7 @@ from decimal import Decimal
 from django.db.models.signals import ModelSignal
 from django.utils import timezone
 from django.utils.text import slugify
-from wagtail.models import Revision
+from wagtail.models import Revision, TaskState, WorkflowState
 from wagtail.signals import task_submitted, workflow_approved, workflow_rejected, workflow_submitted
 
 from accounts.models import User
@@ -286,6 +286,11 @@ def _moderation_queue(ctx: DemoContext, users: dict, terms: tuple, published) ->
     sent_back, comment = NEEDS_CHANGES
     page = technique_submit(author=users[sent_back.author], draft=_draft(sent_back, *terms))
     technique_moderate(technique=page, moderator=manager, action="reject", comment=comment)
+    # Submitted over the last few days, not all at this very second.
+    for i, state in enumerate(WorkflowState.objects.filter(status=WorkflowState.STATUS_IN_PROGRESS).order_by("pk")):
+        when = ctx.now - timedelta(days=4 - i, hours=ctx.rng.randint(1, 8))
+        WorkflowState.objects.filter(pk=state.pk).update(created_at=when)
+        TaskState.objects.filter(workflow_state=state).update(started_at=when)
     edited, t = next((p, t) for p, t in published if t.author == "kenji.sato" and "recap" in t.title)
     draft = _draft(t, *terms)
     draft.pitfalls = (
@@ -521,6 +526,7 @@ def seed(ctx: DemoContext) -> None:
     ctx.shared["techniques"] = [page for page, _ in published]
     ctx.shared["techniques_by_slug"] = {page.slug: page for page, _ in published}
     ctx.shared["technique_true_effects"] = {page.slug: t.effect for page, t in published}
+    ctx.shared["technique_true_lift"] = _expected_lifts(published)
     ctx.shared["technique_recent_effects"] = {
         page.slug: t.recent_effect for page, t in published if t.recent_effect is not None
     }
@@ -528,6 +534,18 @@ def seed(ctx: DemoContext) -> None:
         f"  {len(published)} techniques, {len(deals)} deals, {len(sim.practices)} practices, "
         f"{len(PENDING_SUBMISSIONS) + 2} in moderation"
     )
+
+
+def _expected_lifts(published) -> dict[str, float]:
+    """The lift each technique should show against its baseline (the other techniques at its
+    stage, weighted by how often they are used): its true effect minus theirs."""
+    out = {}
+    for page, t in published:
+        others = [(o.popularity, o.effect) for _, o in published if o.stage == t.stage and o is not t]
+        weight = sum(w for w, _ in others)
+        baseline = sum(w * e for w, e in others) / weight if weight else 0.0
+        out[page.slug] = round(t.effect - baseline, 3)
+    return out
 
 
 def _mute_wagtail_emails() -> list[tuple[ModelSignal, object, object, str]]:

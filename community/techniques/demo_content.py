@@ -1103,3 +1103,170 @@ REVIEW_COMMENTS_CHANGES = [
     "The approach is good but the talk track sounds scripted; make it more conversational.",
     "Add a pitfall about regulated industries: legal often needs to be involved earlier.",
 ]
+
+
+# --- More of each technique: talk tracks, objections and pitfalls the authors added later. ---
+_MORE: dict[str, dict] = {
+    "Ask 'why' three times on the stated pain": {
+        "talk_track": ("discovery", "Slow reports, got it. What happens when a report is late? And who notices first?"),
+    },
+    "Let the buyer draw their current process": {
+        "talk_track": (
+            "on the whiteboard",
+            "Could you draw how a new deal flows today, from the first call to the signed order? "
+            "Then circle the two steps that hurt most.",
+        ),
+        "objections": (("We're not really a whiteboard team.", "No problem: talk me through it and I'll draw."),),
+    },
+    "Confirm the decision process in writing: who, when, criteria": {
+        "talk_track": (
+            "after qualification",
+            "I wrote down how I understood your decision process: who, when, and what you'll judge on. "
+            "Could you correct anything I got wrong? It saves us both surprises.",
+        ),
+    },
+    "Disqualify early: 'are we here to make up the numbers?'": {
+        "pitfalls": "Ask it privately and kindly. Asked in front of the committee, it sounds like an accusation.",
+    },
+    "Find the compelling event: what date matters to them?": {
+        "talk_track": (
+            "mid-cycle",
+            "Is there a date on your side that this needs to be live by? What happens on that date?",
+        ),
+    },
+    "Start the demo with the end-state dashboard": {
+        "talk_track": (
+            "demo opener",
+            "This is what your Monday would look like: every rep's practice and what it achieved. "
+            "Let me show you how it gets there.",
+        ),
+    },
+    "Hand the technical evaluator the keyboard for ten minutes": {
+        "talk_track": (
+            "halfway through the demo",
+            "Want to drive? Here's a sandbox with your sample deals. Try to find the stalled ones.",
+        ),
+    },
+    "Send the pre-filled security pack before they ask": {
+        "pitfalls": "Send the SOC 2 report only under NDA, and keep the pack current: an outdated answer costs more "
+        "trust than a late one.",
+    },
+    "Industry proof within 48 hours of the demo": {
+        "talk_track": (
+            "follow-up e-mail",
+            "You asked how others in logistics did it: here is Northwind's story, one page. The number that "
+            "matches your goal is on top.",
+        ),
+    },
+    "Three options, with the middle one as your recommendation": {
+        "talk_track": (
+            "presenting the options",
+            "Three ways to start. I'd recommend the middle one, because it covers the two teams that hire "
+            "most this year without paying for the regions that don't.",
+        ),
+    },
+    "Write the business case in the economic buyer's words": {
+        "talk_track": (
+            "sending the draft to the champion",
+            "Here is a one-page draft, in your words from our calls. Make it yours: change anything, "
+            "then it's your document, not mine.",
+        ),
+    },
+    "The 'should I close your file?' e-mail for dark deals": {
+        "pitfalls": "Use it once. Sent to a buyer who is merely busy, it reads as pressure; check their calendar "
+        "(holidays, quarter-end) first.",
+    },
+    "Multi-thread to the economic buyer when procurement stalls": {
+        "talk_track": (
+            "to your champion",
+            "Procurement has asked for a third round of discounts. Does your VP know we're stuck there? "
+            "A 15-minute call with our VP could confirm the timeline, without touching price.",
+        ),
+    },
+    "Send the contract paper before the price is final": {
+        "talk_track": (
+            "when price talks start",
+            "While we settle the numbers, shall I send our MSA and DPA to your legal team? "
+            "They usually take two to three weeks, and that way they run in parallel.",
+        ),
+        "pitfalls": "Send the redline-friendly Word version, not a PDF: a PDF costs a week of back-and-forth.",
+    },
+    "Decide your walk-away point before the call": {
+        "talk_track": (
+            "before the call, to your manager",
+            "Best case three years at list, acceptable two years at 8% off, walk away below 15% or without "
+            "a reference. Trades I can offer: payment terms, onboarding hours.",
+        ),
+        "pitfalls": "A walk-away point you don't share with your manager will move during the call.",
+    },
+    "End-of-quarter discount to pull the deal in": {
+        "talk_track": (
+            "what reps say (and shouldn't)",
+            "If you can sign by Friday, I can get you an extra 10% off. After that I can't promise anything.",
+        ),
+    },
+    "Executive sponsor call before the final round": {
+        "talk_track": (
+            "your executive's opening",
+            "I wanted to hear from you directly what success looks like a year from now, and to tell you "
+            "what we'll commit to make it happen.",
+        ),
+        "pitfalls": "If your executive starts negotiating price on the call, the procurement team will be back "
+        "with a bigger ask the next day.",
+    },
+    "Reverse-timed close plan from the go-live date": {
+        "pitfalls": "Use onboarding times you can really deliver; a plan that slips on our side ends the trick forever.",
+    },
+    "Confirm signature logistics a week ahead": {
+        "talk_track": (
+            "a week before",
+            "To make the 30th easy: who signs, in DocuSign or your own tool, do you need a PO first, "
+            "and is anyone away that week?",
+        ),
+    },
+    "Assumptive close: 'which start date works for you?'": {
+        "talk_track": ("end of the meeting", "Great meeting. Shall we start on the 1st or the 15th?"),
+    },
+    "Handover call with customer success before signature": {
+        "talk_track": (
+            "inviting the buyer",
+            "Before you sign, would it help to meet Priya, who would run your onboarding? She'll walk you "
+            "through the first 30 days.",
+        ),
+        "pitfalls": "Brief the onboarding lead first: they must not promise anything the contract doesn't cover.",
+    },
+    "Team playbook: the standard outbound cadence": {
+        "talk_track": (
+            "first e-mail template",
+            "Hi {first name}, teams like {company} use Rainmaker to ramp new AEs faster. Worth 15 minutes next week?",
+        ),
+    },
+    "Team playbook: the discovery call agenda": {
+        "pitfalls": "Don't read BANT as a checklist; buyers notice and answer in kind.",
+    },
+    "Team playbook: qualify with the MEDDICC checklist": {
+        "pitfalls": "Fields filled in from guesses look complete and aren't. Mark what the buyer actually confirmed.",
+    },
+    "Team playbook: the standard product demo": {
+        "pitfalls": "45 minutes is long for senior buyers; agree the time at the start.",
+    },
+    "Team playbook: the proposal template": {
+        "pitfalls": "Remove the sections that don't apply; a 14-page template for a pilot looks careless.",
+    },
+    "Team playbook: the discount approval ladder": {
+        "pitfalls": "Approvals take a day or two; ask early, not on the last day of the quarter.",
+    },
+    "Team playbook: weekly check-in until signature": {
+        "pitfalls": "A check-in without an agenda becomes 'any news?'. Bring the open items.",
+    },
+}
+
+
+def _with_more(t: DemoTechnique) -> DemoTechnique:
+    from dataclasses import replace
+
+    more = _MORE.get(t.title)
+    return replace(t, **more) if more else t
+
+
+TECHNIQUES = [_with_more(t) for t in TECHNIQUES]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
@@ -109,18 +111,51 @@ def _technique_states() -> QuerySet[WorkflowState]:
     return WorkflowState.objects.filter(base_content_type=ContentType.objects.get_for_model(Page))
 
 
-def moderation_queue() -> list[dict]:
-    """Submissions waiting for a manager, oldest first: [{page, state, submitted_at}]."""
+def _submitted() -> QuerySet[WorkflowState]:
+    """Workflow states of techniques waiting for a manager."""
+    return WorkflowState.objects.filter(
+        content_type=ContentType.objects.get_for_model(TechniquePage), status=WorkflowState.STATUS_IN_PROGRESS
+    )
+
+
+def moderation_count() -> int:
+    return _submitted().count()
+
+
+@dataclass
+class Submission:
+    """What the moderation queue shows of the revision waiting for approval."""
+
+    page: TechniquePage
+    state: WorkflowState
+    title: str
+    summary: str
+    stage: SalesStage | None
+    situation: str
+    approach: str
+    submitted_at: datetime
+    is_edit: bool
+
+
+def _revision_blocks(content: dict) -> dict[str, object]:
+    body = content.get("body") or []
+    if isinstance(body, str):
+        try:
+            body = json.loads(body)
+        except ValueError:
+            body = []
+    return {b.get("type"): b.get("value") for b in reversed(body) if isinstance(b, dict)}
+
+
+def moderation_queue() -> list[Submission]:
+    """Submissions waiting for a manager, oldest first, read from their latest revision (4 queries)."""
     states = list(
-        _technique_states()
-        .filter(status=WorkflowState.STATUS_IN_PROGRESS)
-        .select_related("requested_by", "current_task_state")
-        .order_by("current_task_state__started_at")
+        _submitted().select_related("requested_by", "current_task_state").order_by("current_task_state__started_at")
     )
     pages = {
         p.pk: p
         for p in TechniquePage.objects.filter(pk__in=[int(s.object_id) for s in states]).select_related(
-            "author", "latest_revision__user"
+            "author", "latest_revision"
         )
     }
     stages = {s.pk: s for s in SalesStage.objects.all()} if pages else {}
@@ -128,21 +163,21 @@ def moderation_queue() -> list[dict]:
     for state in states:
         page = pages.get(int(state.object_id))
         if page is None:
-            continue  # another page type under moderation (not a technique)
-        draft = page.with_content_json(page.latest_revision.content) if page.latest_revision else page
-        blocks = {block.block_type: block.value for block in reversed(list(draft.body))}
+            continue
+        content = page.latest_revision.content if page.latest_revision else {}
+        blocks = _revision_blocks(content)
         out.append(
-            {
-                "page": page,
-                "draft": draft,
-                "stage": stages.get(draft.stage_id),
-                "situation": plain_text(blocks.get("situation", ""), 260),
-                "approach": plain_text(blocks.get("approach", ""), 260),
-                "state": state,
-                "submitted_at": state.current_task_state.started_at if state.current_task_state else state.created_at,
-                "is_edit": page.live,
-                "revision": page.latest_revision,
-            }
+            Submission(
+                page=page,
+                state=state,
+                title=content.get("title") or page.title,
+                summary=content.get("summary") or page.summary,
+                stage=stages.get(content.get("stage") or page.stage_id),
+                situation=plain_text(str(blocks.get("situation") or ""), 260),
+                approach=plain_text(str(blocks.get("approach") or ""), 260),
+                submitted_at=state.current_task_state.started_at if state.current_task_state else state.created_at,
+                is_edit=page.live,
+            )
         )
     return out
 

@@ -490,7 +490,7 @@ def followup(request: HttpRequest, pk: int) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "outcomes.dashboard")
     data = selectors.dashboard()
-    context = {**data, "queue_count": len(selectors.moderation_queue())}
+    context = {**data, "queue_count": selectors.moderation_count()}
     context["adoption_chart"] = charts.weekly_line(
         [(w["label"], w["reps"]) for w in data["adoption"]], label="Reps practising per week", title="Reps practising"
     )

@@ -150,11 +150,17 @@ def test_drift_needs_a_significant_change_outside_the_interval():
     )
     assert direction == "down" and round(low, 3) == 0.711 and round(high, 3) == 0.867
     # Recent 20/30 = 67% is below the interval, but not significantly different: no flag.
-    assert stats.drift_direction(recent_successes=20, recent_n=30, hist_successes=80, hist_n=100, min_sample=20)[0] is None
+    assert (
+        stats.drift_direction(recent_successes=20, recent_n=30, hist_successes=80, hist_n=100, min_sample=20)[0] is None
+    )
     # Too little recent data, or history: no judgement.
-    assert stats.drift_direction(recent_successes=0, recent_n=5, hist_successes=80, hist_n=100, min_sample=20)[0] is None
+    assert (
+        stats.drift_direction(recent_successes=0, recent_n=5, hist_successes=80, hist_n=100, min_sample=20)[0] is None
+    )
     assert stats.drift_direction(recent_successes=0, recent_n=30, hist_successes=8, hist_n=10, min_sample=20)[0] is None
-    assert stats.drift_direction(recent_successes=30, recent_n=30, hist_successes=40, hist_n=100, min_sample=20)[0] == "up"
+    assert (
+        stats.drift_direction(recent_successes=30, recent_n=30, hist_successes=40, hist_n=100, min_sample=20)[0] == "up"
+    )
 
 
 # --- Stored statistics, hand computed --------------------------------------------------------------
@@ -192,7 +198,12 @@ def test_recompute_stores_hand_computed_numbers(rainmaker):
     assert row.evidence == "not_enough_data"  # 10 decided < 20
     assert row.details["pending"] == 1
     t.refresh_from_db()
-    assert (t.uses_count, t.evidence, t.success_rate, t.lift) == (11, "not_enough_data", pytest.approx(0.8), pytest.approx(0.5))
+    assert (t.uses_count, t.evidence, t.success_rate, t.lift) == (
+        11,
+        "not_enough_data",
+        pytest.approx(0.8),
+        pytest.approx(0.5),
+    )
     # The baseline technique was recomputed too (it shares the stage).
     assert TechniqueStats.objects.filter(technique=other, segment="overall").exists()
 
