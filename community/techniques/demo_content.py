@@ -1215,7 +1215,8 @@ _MORE: dict[str, dict] = {
         "with a bigger ask the next day.",
     },
     "Reverse-timed close plan from the go-live date": {
-        "pitfalls": "Use onboarding times you can really deliver; a plan that slips on our side ends the trick forever.",
+        "pitfalls": "Use onboarding times you can really deliver; "
+        "a plan that slips on our side ends the trick forever.",
     },
     "Confirm signature logistics a week ahead": {
         "talk_track": (

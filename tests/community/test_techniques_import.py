@@ -171,7 +171,7 @@ def test_a_moved_deal_asks_the_rep_what_happened(team):
 
 
 def test_the_upload_page_is_for_managers(client_for, team, manager):
-    rainmaker, newhire = team
+    _rainmaker, newhire = team
     assert browser(client_for, newhire).get("/techniques/import/").status_code == 403
     page = browser(client_for, manager)
     assert page.get("/techniques/import/").status_code == 200

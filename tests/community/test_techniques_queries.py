@@ -54,7 +54,7 @@ def world(rainmaker, newhire):
 
 
 def test_index_page_queries_do_not_grow(client_for, world, rainmaker):
-    first, reps = world
+    _first, reps = world
     page = browser(client_for, rainmaker)
     page.get("/techniques/")  # warm caches (content types, site root paths)
     small = count(lambda: page.get("/techniques/?sort=evidence"))
@@ -96,7 +96,7 @@ def test_api_list_queries_do_not_grow(api_for, world, rainmaker, newhire):
 def test_api_detail_my_practice_dashboard_and_moderation_do_not_grow(
     client_for, api_for, world, rainmaker, newhire, manager
 ):
-    first, reps = world
+    first, _reps = world
     api = api_for(newhire)
     me = browser(client_for, newhire)
     boss = browser(client_for, manager)
