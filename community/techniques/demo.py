@@ -286,11 +286,6 @@ def _moderation_queue(ctx: DemoContext, users: dict, terms: tuple, published) ->
     sent_back, comment = NEEDS_CHANGES
     page = technique_submit(author=users[sent_back.author], draft=_draft(sent_back, *terms))
     technique_moderate(technique=page, moderator=manager, action="reject", comment=comment)
-    # Submitted over the last few days, not all at this very second.
-    for i, state in enumerate(WorkflowState.objects.filter(status=WorkflowState.STATUS_IN_PROGRESS).order_by("pk")):
-        when = ctx.now - timedelta(days=4 - i, hours=ctx.rng.randint(1, 8))
-        WorkflowState.objects.filter(pk=state.pk).update(created_at=when)
-        TaskState.objects.filter(workflow_state=state).update(started_at=when)
     edited, t = next((p, t) for p, t in published if t.author == "kenji.sato" and "recap" in t.title)
     draft = _draft(t, *terms)
     draft.pitfalls = (
@@ -298,6 +293,11 @@ def _moderation_queue(ctx: DemoContext, users: dict, terms: tuple, published) ->
         "the buyer's memory of the call has already faded."
     )
     technique_update(technique=edited, editor=users["kenji.sato"], draft=draft)
+    # Submitted over the last few days, not all at this very second.
+    for i, state in enumerate(WorkflowState.objects.filter(status=WorkflowState.STATUS_IN_PROGRESS).order_by("pk")):
+        when = ctx.now - timedelta(days=5 - i, hours=ctx.rng.randint(1, 8))
+        WorkflowState.objects.filter(pk=state.pk).update(created_at=when)
+        TaskState.objects.filter(workflow_state=state).update(started_at=when)
 
 
 # --- Deals and practices ------------------------------------------------------------------------

@@ -446,7 +446,7 @@ def my_practice(request: HttpRequest, username: str | None = None) -> HttpRespon
     if technique_rows:
         context["techniques_chart"] = charts.paired_rates(
             [
-                {"label": r["technique"].title[:48], "first": r["rate"], "second": r["team_rate"]}
+                {"label": f"{r['technique'].title} (n={r['decided']})", "first": r["rate"], "second": r["team_rate"]}
                 for r in technique_rows
             ],
             label="Success rate per technique: yours against everyone's",
@@ -503,6 +503,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                     "ci_low": r["ci_low"],
                     "ci_high": r["ci_high"],
                     "n": r["decided"],
+                    "color": "#0b5cad",
                 }
                 for r in data["stages"]
             ],
