@@ -21,10 +21,21 @@ TASK_NAME = "Manager approval"
 MODERATORS = "Moderators"
 
 
+def ensure_locale() -> None:
+    """Wagtail's default locale (a flushed test database has none; pages need one)."""
+    from django.conf import settings
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Locale
+
+    if not Locale.objects.exists():
+        Locale.objects.create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+
+
 def ensure_site_root():
     """The default site's root page (Wagtail's welcome page), creating the tree if it is missing."""
     from wagtail.models import Page, Site
 
+    ensure_locale()
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
     if site is not None:
         return site.root_page

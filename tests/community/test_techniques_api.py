@@ -233,3 +233,35 @@ def test_import_endpoint_for_managers(api_for, manager, rainmaker, newhire):
         (3, "owner_email"),
     }
     assert body["errors"][0]["field"].startswith("deals[line 3].")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_calls_with_one_external_id_make_one_practice(rainmaker):
+    """Two integrations retrying at once: one 201, one 200, never a duplicate."""
+    import threading
+
+    from django.db import connection
+
+    t = published(rainmaker, title="T")
+    results, errors = [], []
+    barrier = threading.Barrier(4)
+
+    def call():
+        try:
+            barrier.wait()
+            practice, created = services.practice_log(rep=rainmaker, technique=t, response="won", external_id="race-1")
+            results.append((practice.pk, created))
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=call) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    assert len({pk for pk, _ in results}) == 1 and sorted(c for _, c in results) == [False, False, False, True]
+    assert Practice.objects.filter(external_id="race-1").count() == 1
