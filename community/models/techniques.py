@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
@@ -101,7 +102,12 @@ class TechniquePage(Page):
         FieldPanel("summary"),
         FieldPanel("author"),
         MultiFieldPanel(
-            [FieldPanel("stage"), FieldPanel("personas"), FieldPanel("industries"), FieldPanel("skills")],
+            [
+                FieldPanel("stage"),
+                FieldPanel("personas", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("industries", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("skills", widget=forms.CheckboxSelectMultiple),
+            ],
             heading="Where it applies",
         ),
         FieldPanel("body"),
