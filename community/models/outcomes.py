@@ -206,8 +206,14 @@ class OutcomeSettings(BaseGenericSetting):
             raise ValidationError({"success_responses": "Choose at least one response (not \u201cpending\u201d)."})
 
     def save(self, *args, **kwargs) -> None:
+        from core.tasks import enqueue_on_commit
+
         super().save(*args, **kwargs)
         cache.delete(self.CACHE_KEY)
+        # What counts as success (or enough data) changed: every number must be recomputed.
+        from community.techniques.tasks import recompute_outcomes
+
+        enqueue_on_commit(recompute_outcomes, None)
 
     @classmethod
     def current(cls) -> dict:

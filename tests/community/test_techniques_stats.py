@@ -287,3 +287,13 @@ def test_recompute_command_and_periodic_job(rainmaker):
     assert "Recomputed the statistics of 1 technique" in out.getvalue()
     assert TechniquePage.objects.get(pk=t.pk).uses_count == 2
     assert "community.recompute_outcomes" in periodic.JOBS
+
+
+def test_changing_the_settings_recomputes_everything(rainmaker, django_capture_on_commit_callbacks):
+    t = published(rainmaker, title="T")
+    practices(rainmaker, t, successes=3, failures=1)  # meeting_booked and no_response
+    stats.recompute(None)
+    with django_capture_on_commit_callbacks(execute=True):
+        OutcomeSettings.objects.create(success_responses=["won"], min_sample_size=20)
+    t.refresh_from_db()
+    assert t.success_rate == 0.0  # a booked meeting no longer counts
