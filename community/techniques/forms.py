@@ -11,7 +11,7 @@ from community.models import Deal, Response, TechniqueReview
 from taxonomy.models import BuyerPersona, Industry, SalesStage, SkillTag
 
 from .selectors import SORTS
-from .services import MAX_MARKDOWN, TechniqueDraft
+from .services import MAX_MARKDOWN, MAX_OBJECTIONS, TechniqueDraft
 
 OBJECTION_SLOTS = 3
 MARKDOWN_HELP = "Markdown: **bold**, *italic*, lists with “-”, links. A preview appears below as you type."
@@ -70,9 +70,10 @@ class TechniqueForm(forms.Form):
 
     field_order = ["title", "summary", "stage", "personas", "industries", "skills", "situation", "approach"]
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, objection_slots: int = OBJECTION_SLOTS, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        for i in range(1, OBJECTION_SLOTS + 1):
+        self.objection_slots = max(OBJECTION_SLOTS, min(objection_slots, MAX_OBJECTIONS))
+        for i in range(1, self.objection_slots + 1):
             self.fields[f"objection_{i}"] = forms.CharField(
                 label=f"Objection {i}: the buyer says",
                 max_length=300,
@@ -82,13 +83,13 @@ class TechniqueForm(forms.Form):
             self.fields[f"reply_{i}"] = _markdown(f"Objection {i}: your reply", "", required=False, rows=3)
         self.order_fields(
             [*self.field_order, "talk_track_context", "talk_track"]
-            + [name for i in range(1, OBJECTION_SLOTS + 1) for name in (f"objection_{i}", f"reply_{i}")]
+            + [name for i in range(1, self.objection_slots + 1) for name in (f"objection_{i}", f"reply_{i}")]
             + ["pitfalls"]
         )
 
     def clean(self) -> dict:
         data = super().clean()
-        for i in range(1, OBJECTION_SLOTS + 1):
+        for i in range(1, self.objection_slots + 1):
             objection, reply = data.get(f"objection_{i}", ""), data.get(f"reply_{i}", "")
             if objection and not reply:
                 self.add_error(f"reply_{i}", "Add your reply to this objection (or clear the objection).")
@@ -111,7 +112,7 @@ class TechniqueForm(forms.Form):
             talk_track_context=d.get("talk_track_context", ""),
             objections=[
                 (d.get(f"objection_{i}", ""), d.get(f"reply_{i}", ""))
-                for i in range(1, OBJECTION_SLOTS + 1)
+                for i in range(1, self.objection_slots + 1)
                 if d.get(f"objection_{i}")
             ],
             pitfalls=d.get("pitfalls", ""),
@@ -132,7 +133,7 @@ class TechniqueForm(forms.Form):
             "talk_track_context": draft.talk_track_context,
             "pitfalls": draft.pitfalls,
         }
-        for i, (objection, reply) in enumerate(draft.objections[:OBJECTION_SLOTS], start=1):
+        for i, (objection, reply) in enumerate(draft.objections[:MAX_OBJECTIONS], start=1):
             initial[f"objection_{i}"], initial[f"reply_{i}"] = objection, reply
         return initial
 

@@ -141,12 +141,18 @@ def _unique_slug(index: TechniqueIndexPage, title: str, exclude_pk: int | None =
     return slug
 
 
+# Blocks the front-end form does not edit (rich text and quotes are added in the CMS); an edit
+# from the front end keeps them, after the blocks it rewrites.
+CMS_ONLY_BLOCKS = ("rich_text", "quote")
+
+
 def _apply(page: TechniquePage, draft: TechniqueDraft) -> None:
+    kept = [(block.block_type, block.value) for block in page.body if block.block_type in CMS_ONLY_BLOCKS]
     page.title = draft.title.strip()
     page.draft_title = page.title
     page.summary = draft.summary.strip()
     page.stage = draft.stage
-    page.body = draft.body()
+    page.body = draft.body() + kept
     page.personas = list(draft.personas)
     page.industries = list(draft.industries)
     page.skills = list(draft.skills)

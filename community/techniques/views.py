@@ -221,8 +221,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such technique.")
     policy.require(request.user, "techniques.edit", technique)
     latest = technique.get_latest_revision_as_object()
+    current = services.TechniqueDraft.from_page(latest)
     form = TechniqueForm(
-        request.POST or None, initial=TechniqueForm.initial_from(services.TechniqueDraft.from_page(latest))
+        request.POST or None, initial=TechniqueForm.initial_from(current), objection_slots=len(current.objections)
     )
     if request.method == "POST" and form.is_valid():
         try:

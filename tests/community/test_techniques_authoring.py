@@ -177,3 +177,22 @@ def test_managers_use_the_cms_editor_and_the_outcome_settings(client_for, rainma
 
     assert OutcomeSettings.current() == {"success_responses": ["won"], "min_sample_size": 30}
     assert browser(client_for, rainmaker).get("/cms/settings/community/outcomesettings/").status_code == 302
+
+
+def test_a_front_end_edit_keeps_cms_blocks_and_every_objection(client_for, rainmaker, manager):
+    objections = [(f"Objection {i}", f"Reply {i}") for i in range(1, 5)]
+    page = services.technique_submit(author=rainmaker, draft=draft(title="Many objections", objections=objections))
+    services.technique_moderate(technique=page, moderator=manager, action="approve")
+    page.refresh_from_db()
+    page.body.append(("quote", {"quote": "Works every time.", "attribution": "A customer"}))
+    page.save_revision().publish()
+    author = browser(client_for, rainmaker)
+    html = author.get(f"/techniques/{page.pk}/edit/").content.decode()
+    assert 'name="objection_4"' in html and "Objection 4" in html
+    form = share_form(title="Many objections, edited")
+    form.update({f"objection_{i}": f"Objection {i}" for i in range(1, 5)})
+    form.update({f"reply_{i}": f"Reply {i}" for i in range(1, 5)})
+    assert author.post(f"/techniques/{page.pk}/edit/", form).status_code == 302
+    latest = TechniquePage.objects.get(pk=page.pk).get_latest_revision_as_object()
+    kinds = [b.block_type for b in latest.body]
+    assert kinds.count("objection") == 4 and kinds[-1] == "quote"
