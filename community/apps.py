@@ -8,6 +8,10 @@ class CommunityConfig(AppConfig):
     verbose_name = "Community"
 
     def ready(self) -> None:
+        # --- Techniques and outcomes: workflow, statistics, sections, settings ---
+        from community.techniques import wiring as techniques_wiring
+
+        techniques_wiring.setup()
         # --- Questions and answers: home/profile sections and the daily reputation recompute ---
         from community.qa import setup as qa_setup
 

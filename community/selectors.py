@@ -23,8 +23,13 @@ DEFAULT_SUCCESS_RESPONSES = (
 
 
 def success_responses() -> tuple[str, ...]:
-    """The responses that count as a success (configurable by managers)."""
-    return tuple(DEFAULT_SUCCESS_RESPONSES)
+    """The responses that count as a success (managers set them in the CMS: Settings → Outcomes).
+
+    Cached; at most one query when the cache is cold.
+    """
+    from .models import OutcomeSettings
+
+    return tuple(OutcomeSettings.current()["success_responses"])
 
 
 def stage_success_rates(

@@ -1,7 +1,7 @@
 """Community models, one module per area, re-exported flat (`from community.models import X`)."""
 
 from .discussion import Message, Thread, ThreadConnection, ThreadKind, ThreadMember, ThreadReadState
-from .outcomes import Deal, Practice, PracticeSource, Response, TechniqueStats
+from .outcomes import Deal, OutcomeSettings, Practice, PracticeSource, Response, TechniqueStats
 from .qa import (
     Answer,
     AnswerCitation,
@@ -23,7 +23,7 @@ from .qa import (
     ReputationEvent,
     Vote,
 )
-from .techniques import Evidence, TechniqueIndexPage, TechniquePage
+from .techniques import Evidence, TechniqueIndexPage, TechniquePage, TechniqueReview
 
 __all__ = [
     "Answer",
@@ -40,6 +40,7 @@ __all__ = [
     "HiddenReason",
     "Label",
     "Message",
+    "OutcomeSettings",
     "Post",
     "PostKind",
     "PostRevision",
@@ -52,6 +53,7 @@ __all__ = [
     "Response",
     "TechniqueIndexPage",
     "TechniquePage",
+    "TechniqueReview",
     "TechniqueStats",
     "Thread",
     "ThreadConnection",

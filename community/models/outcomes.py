@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 
 class Response(models.TextChoices):
@@ -147,3 +154,77 @@ class TechniqueStats(models.Model):
 
     def __str__(self) -> str:
         return f"{self.technique_id}/{self.segment}"
+
+
+DEFAULT_SUCCESS_RESPONSES = [
+    Response.MEETING_BOOKED.value,
+    Response.NEXT_STEP_AGREED.value,
+    Response.STAGE_ADVANCED.value,
+    Response.WON.value,
+]
+
+
+def default_success_responses() -> list[str]:
+    return list(DEFAULT_SUCCESS_RESPONSES)
+
+
+DECIDABLE_RESPONSES = [(value, label) for value, label in Response.choices if value != Response.PENDING]
+
+
+class OutcomeSettingsForm(WagtailAdminModelForm):
+    success_responses = forms.MultipleChoiceField(
+        choices=DECIDABLE_RESPONSES,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="A practice counts as a success when the buyer's response is one of these.",
+    )
+
+
+@register_setting(icon="form")
+class OutcomeSettings(BaseGenericSetting):
+    """How outcomes are judged; managers change it in the CMS under Settings → Outcomes."""
+
+    CACHE_KEY = "community:outcome-settings:v1"
+
+    success_responses = models.JSONField(default=default_success_responses, blank=True)
+    min_sample_size = models.PositiveSmallIntegerField(
+        default=20,
+        validators=[MinValueValidator(5), MaxValueValidator(1000)],
+        help_text="Below this many decided uses a technique shows \u201cnot enough data\u201d.",
+    )
+
+    base_form_class = OutcomeSettingsForm
+    panels = [FieldPanel("success_responses"), FieldPanel("min_sample_size")]
+
+    class Meta:
+        verbose_name = "outcomes"
+
+    def clean(self) -> None:
+        super().clean()
+        values = list(self.success_responses or [])
+        allowed = {value for value, _ in DECIDABLE_RESPONSES}
+        if not values or set(values) - allowed:
+            raise ValidationError({"success_responses": "Choose at least one response (not \u201cpending\u201d)."})
+
+    def save(self, *args, **kwargs) -> None:
+        from core.tasks import enqueue_on_commit
+
+        super().save(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+        # What counts as success (or enough data) changed: every number must be recomputed.
+        from community.techniques.tasks import recompute_outcomes
+
+        enqueue_on_commit(recompute_outcomes, None)
+
+    @classmethod
+    def current(cls) -> dict:
+        """The settings as a plain dict, cached (read on every statistics run and many pages)."""
+        data = cache.get(cls.CACHE_KEY)
+        if data is None:
+            row = cls.objects.first()
+            data = {
+                "success_responses": list(row.success_responses) if row and row.success_responses else None,
+                "min_sample_size": row.min_sample_size if row else 20,
+            }
+            data["success_responses"] = data["success_responses"] or list(DEFAULT_SUCCESS_RESPONSES)
+            cache.set(cls.CACHE_KEY, data, 300)
+        return data

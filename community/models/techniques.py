@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
@@ -23,8 +27,25 @@ class Evidence(models.TextChoices):
     WORSE = "worse", "Worse than baseline"
 
 
-class TechniqueIndexPage(Page):
-    """The one list of techniques, at /techniques/."""
+# Paths under /techniques/ that belong to views, not to technique pages (see community.techniques.urls).
+RESERVED_SLUGS = frozenset(
+    {"share", "moderation", "submissions", "dashboard", "import", "drafts", "edit", "api", "practice", "new"}
+)
+# Fields written only by the statistics service: publishing a revision must not roll them back.
+EVIDENCE_FIELDS = ("evidence", "uses_count", "success_rate", "lift", "lift_ci_low", "lift_ci_high", "stats_updated_at")
+
+
+class MembersOnlyMixin:
+    """Techniques are the team's know-how: signed-in members only (everything else is a redirect)."""
+
+    def serve(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return super().serve(request, *args, **kwargs)
+
+
+class TechniqueIndexPage(MembersOnlyMixin, Page):
+    """The one list of techniques, at /techniques/ (created on migrate, see community.techniques.setup)."""
 
     intro = models.CharField(max_length=300, blank=True)
 
@@ -32,6 +53,14 @@ class TechniqueIndexPage(Page):
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["community.TechniquePage"]
     max_count = 1
+    template = "community/techniques/index_page.html"
+
+    def get_context(self, request, *args, **kwargs) -> dict:
+        from community.techniques.views import index_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(index_context(request, self))
+        return context
 
 
 class TechniquePage(Page):
@@ -73,7 +102,12 @@ class TechniquePage(Page):
         FieldPanel("summary"),
         FieldPanel("author"),
         MultiFieldPanel(
-            [FieldPanel("stage"), FieldPanel("personas"), FieldPanel("industries"), FieldPanel("skills")],
+            [
+                FieldPanel("stage"),
+                FieldPanel("personas", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("industries", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("skills", widget=forms.CheckboxSelectMultiple),
+            ],
             heading="Where it applies",
         ),
         FieldPanel("body"),
@@ -87,6 +121,55 @@ class TechniquePage(Page):
     ]
     parent_page_types = ["community.TechniqueIndexPage"]
     subpage_types: list[str] = []
+    template = "community/techniques/technique_page.html"
 
     class Meta:
         verbose_name = "technique"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.slug in RESERVED_SLUGS or (self.slug or "").isdigit():
+            raise ValidationError({"slug": f"“{self.slug}” is reserved for a page of the site; choose another slug."})
+
+    def with_content_json(self, content):
+        """Revisions carry a stale copy of the evidence fields; keep the live numbers instead."""
+        obj = super().with_content_json(content)
+        for name in EVIDENCE_FIELDS:
+            setattr(obj, name, getattr(self, name))
+        return obj
+
+    def get_context(self, request, *args, **kwargs) -> dict:
+        from community.techniques.views import technique_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(technique_context(request, self))
+        return context
+
+    @property
+    def was_updated(self) -> bool:
+        """Published again after its first publication (an edit went live)."""
+        first, last = self.first_published_at, self.last_published_at
+        return bool(first and last and (last - first).total_seconds() > 60)
+
+
+class TechniqueReview(models.Model):
+    """A rainmaker's peer review of a published technique: an endorsement or a request for changes."""
+
+    class Verdict(models.TextChoices):
+        ENDORSE = "endorse", "Endorses it"
+        REQUEST_CHANGES = "request_changes", "Requests changes"
+
+    technique = models.ForeignKey(TechniquePage, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="technique_reviews")
+    verdict = models.CharField(max_length=20, choices=Verdict.choices)
+    comment = models.TextField(blank=True, max_length=4000)
+    comment_html = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["technique", "reviewer"], name="review_one_per_reviewer")]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} {self.get_verdict_display().lower()} on {self.technique_id}"

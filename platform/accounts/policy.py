@@ -85,6 +85,35 @@ rule("notifications.view", is_self, "These notifications belong to someone else.
 
 # --- Techniques and outcomes (community) ---------------------------------------------------
 
+
+@rules.predicate
+def is_practice_rep(user, practice) -> bool:
+    """The rep who logged the practice (objects name them `rep_id`)."""
+    return practice is not None and is_active_member(user) and getattr(practice, "rep_id", None) == user.pk
+
+
+@rules.predicate
+def is_live(user, page) -> bool:
+    return page is not None and bool(getattr(page, "live", False))
+
+
+rule("techniques.view", is_active_member, "Sign in to see the team's techniques.")
+rule("techniques.submit", is_rainmaker, "Only rainmakers can share techniques.")
+rule("techniques.edit", (is_author & is_rainmaker) | is_manager, "Only the technique's author can edit it.")
+rule("techniques.view_draft", is_author | is_manager, "This technique is not published.")
+rule("techniques.moderate", is_manager, "Only managers can approve or reject techniques.")
+rule(
+    "techniques.review",
+    is_rainmaker & is_live & ~is_author,
+    "Only rainmakers can review a published technique, and not their own.",
+)
+rule("practices.log", is_active_member, "Sign in to log a practice.")
+rule("practices.log_for_others", is_manager, "Only managers can log practices for someone else.")
+rule("practices.respond", is_practice_rep, "Only the rep who logged this practice can say what happened.")
+rule("practices.view_rep", is_self | is_manager | is_mentor, "Only the rep, managers and mentors see this practice.")
+rule("outcomes.dashboard", is_manager, "The team dashboard is for managers.")
+rule("deals.import", is_manager, "Only managers can import deals from the CRM.")
+
 # --- Questions and answers (community) -----------------------------------------------------
 # Objects are posts (questions, answers) or comments; `is_author` reads their `author_id`.
 rule("qa.view", is_active_member, "Sign in to read the team's questions.")

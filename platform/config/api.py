@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 
 from accounts.api import router as accounts_router
 from accounts.auth import API_AUTH
+from community.techniques.api import router as techniques_router
 from core.api import install_exception_handlers
 from core.routers import router as markdown_router
 from notifications.api import router as notifications_router
@@ -34,6 +35,7 @@ api.add_router("", accounts_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/markdown", markdown_router)
 # --- Techniques and outcomes ----------------------------------------------------------------
+api.add_router("", techniques_router)
 # --- Questions and answers ------------------------------------------------------------------
 from community.qa.api import router as qa_router  # noqa: E402
 

@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts.urls import people_urlpatterns
+from community.techniques.urls import practice_urlpatterns, techniques_urlpatterns
 from core import health
 
 from . import views
@@ -38,6 +39,9 @@ urlpatterns = [
     path("discussions/", include("community.discussion_urls")),
     path("search/", include("search.urls")),
     path("mentoring/", include("mentoring.urls")),
+    # Techniques and outcomes (the index and technique pages themselves are Wagtail pages)
+    path("techniques/", include((techniques_urlpatterns, "techniques"))),
+    path("practice/", include((practice_urlpatterns, "practice"))),
     # Admin sites
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -28,6 +28,7 @@ DEMO_DATA_ALLOWED = env.bool("DEMO_DATA_ALLOWED", default=False)
 DEMO_SEEDERS = [
     "accounts.demo.seed",
     # --- Techniques and outcomes ---
+    "community.techniques.demo.seed",
     # --- Questions and answers ---
     "community.demo_qa.seed",
     # --- Discussion threads ---
