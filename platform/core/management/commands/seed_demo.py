@@ -30,7 +30,7 @@ class Command(BaseCommand):
         ctx = DemoContext(scale=scale, seed=seed, quiet=quiet, stdout=self.stdout)
         for path in settings.DEMO_SEEDERS:
             seeder = import_string(path)
-            self.stdout.write(f"Seeding {path.rsplit('.', 2)[0]}…")
+            self.stdout.write(f"Seeding {path.rsplit('.', 1)[0]}…")
             with transaction.atomic():
                 seeder(ctx)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Sign in as any of these (password: {DEMO_PASSWORD}):"))
