@@ -10,7 +10,17 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 export PYTHONPATH="$PWD/platform:$PWD"
 
+ensure_axe() {
+  # axe-core (the accessibility checker injected into pages under test) comes from the npm
+  # registry at install time, pinned by package-lock.json.
+  if [ ! -f node_modules/axe-core/axe.min.js ]; then
+    command -v npm >/dev/null 2>&1 || { echo "npm is needed for the browser journeys (axe-core)"; exit 1; }
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+}
+
 if [ "${1:-}" = "browser" ]; then
+  ensure_axe
   exec "$PY" -m pytest -m browser -p no:cacheprovider "${@:2}"
 fi
 
@@ -25,7 +35,6 @@ echo "== suite on PostgreSQL and redis-server"
 echo "== database suite on SQLite (the embedded default)"
 TEST_DB=sqlite "$PY" -m pytest -q -m "not browser and not postgres and not redis" -p no:cacheprovider
 
-if grep -rqs "pytest.mark.browser" tests/; then
-  echo "== browser journeys (headless Chromium)"
-  "$PY" -m pytest -m browser -p no:cacheprovider
-fi
+echo "== browser journeys (headless Chromium; screenshots in test-artifacts/browser/)"
+ensure_axe
+"$PY" -m pytest -m browser -p no:cacheprovider
