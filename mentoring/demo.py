@@ -289,7 +289,11 @@ def seed(ctx: DemoContext) -> None:
     # and was replaced; pending requests, one asked by the mentee, one proposed by a manager.
     alumni = [
         (u, m)
-        for u, m in (("fatima.zahra", "samir.haddad"), ("arjun.mehta", "hannah.kim"))
+        for u, m in (
+            ("fatima.zahra", "samir.haddad"),
+            ("arjun.mehta", "hannah.kim"),
+            *sorted(ctx.shared.get("alumni_mentor_of", {}).items()),
+        )
         if u in users and m in users
     ]
     ended_early = [("ethan.clark", "samir.haddad")] if "ethan.clark" in mentor_of and "samir.haddad" in users else []

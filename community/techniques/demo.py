@@ -304,12 +304,15 @@ def _moderation_queue(ctx: DemoContext, users: dict, terms: tuple, published) ->
 
 
 def _reps(ctx: DemoContext, users: list[User]) -> list[Rep]:
-    mentored = set(ctx.shared.get("mentor_of", {}))
+    mentored = set(ctx.shared.get("mentor_of", {})) | set(ctx.shared.get("alumni_mentor_of", {}))
+    # New hires, and recent joiners who ramped inside the simulated history ("alumni").
+    ramping = set(ctx.shared.get("ramping", ()))
     reps = []
     for user in users:
         if user.is_manager or (user.is_mentor and not user.is_rainmaker):
             continue  # managers and full-time coaches carry no deals
-        kind = "rainmaker" if user.is_rainmaker else "new_hire" if user.is_new_hire else "experienced"
+        ramps = user.is_new_hire or user.username in ramping
+        kind = "rainmaker" if user.is_rainmaker else "new_hire" if ramps else "experienced"
         reps.append(Rep(user=user, kind=kind, start=user.start_date, mentored=user.username in mentored))
     return reps
 

@@ -251,7 +251,6 @@ OTHERS = [
         ["Demo delivery"],
         "",
     ),
-    ("arjun.mehta", "Arjun Mehta", [], "Account Executive", 3, Region.APAC, "Asia/Kolkata", 560, ["Business case"], ""),
     (
         "ben.walker",
         "Ben Walker",
@@ -262,18 +261,6 @@ OTHERS = [
         "America/New_York",
         900,
         ["Objection handling"],
-        "",
-    ),
-    (
-        "fatima.zahra",
-        "Fatima Zahra",
-        [],
-        "Account Executive, Middle East",
-        2,
-        Region.EMEA,
-        "Asia/Dubai",
-        450,
-        ["Multi-threading"],
         "",
     ),
     (
@@ -424,6 +411,76 @@ OTHERS = [
     ),
 ]
 
+# Reps who joined 6-9 months ago and have ramped (no longer new hires): their first deals and
+# first wins are in the simulated history, so ramp time can be compared, mentored vs not.
+ALUMNI = [
+    (
+        "fatima.zahra",
+        "Fatima Zahra",
+        [],
+        "Account Executive, Middle East",
+        2,
+        Region.EMEA,
+        "Asia/Dubai",
+        268,
+        ["Multi-threading"],
+        "",
+    ),
+    ("arjun.mehta", "Arjun Mehta", [], "Account Executive", 3, Region.APAC, "Asia/Kolkata", 266, ["Business case"], ""),
+    (
+        "grace.obi",
+        "Grace Obi",
+        [],
+        "Account Executive",
+        0,
+        Region.NORTH_AMERICA,
+        "America/New_York",
+        262,
+        ["Prospecting"],
+        "",
+    ),
+    ("henrik.dahl", "Henrik Dahl", [], "Account Executive, Nordics", 2, Region.EMEA, "Europe/Oslo", 251, [], ""),
+    (
+        "priyanka.das",
+        "Priyanka Das",
+        [],
+        "Account Executive",
+        3,
+        Region.APAC,
+        "Asia/Kolkata",
+        244,
+        ["Demo delivery"],
+        "",
+    ),
+    ("marco.bianchi", "Marco Bianchi", [], "Mid-Market AE", 2, Region.EMEA, "Europe/Rome", 236, [], ""),
+    ("julia.santos", "Júlia Santos", [], "Account Executive", 1, Region.LATAM, "America/Sao_Paulo", 229, [], ""),
+    ("kevin.wright", "Kevin Wright", [], "Account Executive", 1, Region.NORTH_AMERICA, "America/Chicago", 221, [], ""),
+    ("aiko.mori", "Aiko Mori", [], "Account Executive", 3, Region.APAC, "Asia/Tokyo", 214, [], ""),
+    (
+        "sean.murphy",
+        "Seán Murphy",
+        [],
+        "Mid-Market AE",
+        2,
+        Region.EMEA,
+        "Europe/Dublin",
+        207,
+        ["Objection handling"],
+        "",
+    ),
+    ("nadia.karim", "Nadia Karim", [], "Account Executive", 0, Region.NORTH_AMERICA, "America/Toronto", 200, [], ""),
+    ("tobias.klein", "Tobias Klein", [], "Account Executive", 2, Region.EMEA, "Europe/Berlin", 193, [], ""),
+]
+# Who mentored which of them in their first months (the rest ramped alone).
+ALUMNI_MENTOR_OF = {
+    "grace.obi": "olivia.grant",
+    "priyanka.das": "hannah.kim",
+    "julia.santos": "priya.raman",
+    "aiko.mori": "hannah.kim",
+    "sean.murphy": "samir.haddad",
+    "tobias.klein": "mentor",
+}
+
 FIRST = [
     "Alex",
     "Sam",
@@ -491,7 +548,7 @@ def seed(ctx: DemoContext) -> None:
     today = ctx.now.date()
     people: list[User] = []
 
-    rows = list(FIXED) + list(OTHERS)
+    rows = list(FIXED) + list(OTHERS) + list(ALUMNI)
     # --scale N adds synthetic reps and new hires for benchmarks.
     for i in range((ctx.scale - 1) * len(OTHERS)):
         region, tz = ZONES[i % len(ZONES)]
@@ -551,6 +608,11 @@ def seed(ctx: DemoContext) -> None:
         if i % 3 != 2:
             mentor_of[hire.username] = "mentor" if i in (0, 3) else mentors[i % len(mentors)].username
     ctx.shared["mentor_of"] = mentor_of
+    # Alumni ramped in the simulated history; those in alumni_mentor_of had a mentor then.
+    ctx.shared["alumni_mentor_of"] = {
+        a: m for a, m in ALUMNI_MENTOR_OF.items() if a in by_username and m in by_username
+    }
+    ctx.shared["ramping"] = {u.username for u in people if u.is_new_hire} | {row[0] for row in ALUMNI}
 
     ctx.shared["users"] = people
     ctx.shared["users_by_username"] = by_username
