@@ -196,3 +196,18 @@ def test_a_front_end_edit_keeps_cms_blocks_and_every_objection(client_for, rainm
     latest = TechniquePage.objects.get(pk=page.pk).get_latest_revision_as_object()
     kinds = [b.block_type for b in latest.body]
     assert kinds.count("objection") == 4 and kinds[-1] == "quote"
+
+
+def test_moderation_news_arrives_once_not_also_as_wagtail_emails(
+    client_for, rainmaker, manager, django_capture_on_commit_callbacks
+):
+    """Our notifications carry moderation news; Wagtail's own workflow e-mails are switched off."""
+    from django.core import mail
+
+    from notifications.services import preferences_set
+
+    preferences_set(user=manager, deliveries={"technique.submitted": "immediate"})
+    with django_capture_on_commit_callbacks(execute=True):
+        browser(client_for, rainmaker).post("/techniques/share/", share_form())
+    subjects = [m.subject for m in mail.outbox]
+    assert len(subjects) == 1 and subjects[0].startswith("[Rainmaker]"), subjects

@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.forms",
+    # Last: site-wide wiring that needs every other app ready.
+    "config.apps.SiteConfig",
 ]
 
 MIDDLEWARE = [
