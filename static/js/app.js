@@ -132,6 +132,13 @@
     });
   }
 
+  /* Read-only fields holding something to copy (a new token, an invitation link). */
+  function setupSelectOnFocus() {
+    document.querySelectorAll("[data-select-on-focus]").forEach((input) => {
+      input.addEventListener("focus", () => input.select());
+    });
+  }
+
   window.Rainmaker = { api, debounce, announce, reconnectingSocket, setupPreviews, getCookie };
 
   document.addEventListener("DOMContentLoaded", () => {
@@ -139,5 +146,6 @@
     setupMenus();
     setupPreviews(document);
     setupBell();
+    setupSelectOnFocus();
   });
 })();

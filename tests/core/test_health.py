@@ -53,3 +53,10 @@ def test_readyz_reports_a_stopped_redis(client):
     finally:
         server.stop()
         channel_layers.backends.clear()
+
+
+def test_pages_carry_a_content_security_policy(client, newhire):
+    client.force_login(newhire)
+    policy = client.get("/").headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "object-src 'none'" in policy and "unsafe-eval" not in policy
+    assert "Content-Security-Policy" not in client.get("/cms/").headers
