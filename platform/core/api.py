@@ -133,3 +133,26 @@ def install_exception_handlers(api: NinjaAPI) -> None:
 def created_or_existing(obj: Any, created: bool) -> tuple[int, Any]:
     """Idempotent creation: 201 for a new object, 200 with the original on a repeat."""
     return (201 if created else 200), obj
+
+
+def lookup(queryset: Any, value: Any, *, field: str, label: str, by_name: bool = True) -> Any:
+    """The row of `queryset` that `value` names (an id, a slug or, for terms, a name), or None
+    for an empty value; anything else is a 422 on `field` that lists a few valid slugs."""
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    obj = queryset.filter(pk=int(text)).first() if text.isdigit() else None
+    if obj is None and not text.isdigit():
+        obj = queryset.filter(slug__iexact=text).first()
+        if obj is None and by_name:
+            obj = queryset.filter(name__iexact=text).first()
+    if obj is None:
+        choices = ", ".join(queryset.values_list("slug", flat=True)[:12])
+        raise DjangoValidationError({field: [f"No {label} “{text}”; use an id or a slug such as: {choices}."]})
+    return obj
+
+
+def state_conflict(exc: DjangoValidationError) -> HttpError:
+    """A service's non-field ValidationError ("not waiting for moderation", "already flagged"):
+    the request was fine but the object's state does not allow it, so 409."""
+    return Conflict(" ".join(exc.messages))
