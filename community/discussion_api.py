@@ -20,7 +20,7 @@ from core.api import COMMON_ERRORS, ErrorOut, created_or_existing
 
 from . import discussion, discussion_services
 from . import discussion_selectors as selectors
-from .models import Thread
+from .models import Thread, ThreadKind
 
 router = Router(tags=["discussion threads"])
 
@@ -148,6 +148,31 @@ def list_threads(request: HttpRequest):
     return list(seen.values())
 
 
+class RoomIn(Schema):
+    title: str = Field(..., max_length=80, description="Short and lower case, e.g. #renewals (the # is added).")
+    topic: str = Field("", max_length=300, description="What it is for.")
+
+
+@router.post("", response={201: ThreadOut, **COMMON_ERRORS}, summary="Open a team room (managers)")
+def create_room(request: HttpRequest, payload: RoomIn):
+    """A public room everyone can see and post in. A name already taken answers 422 on `title`."""
+    policy.require(request.auth, "discussion.create_room")
+    thread = discussion_services.thread_create_room(title=payload.title, topic=payload.topic, created_by=request.auth)
+    return Status(201, _thread_out(thread, unread=0))
+
+
+@router.get(
+    "/recent",
+    response={200: list[ThreadOut], **COMMON_ERRORS},
+    summary="Recently active discussions of techniques and questions",
+)
+def recent_threads(request: HttpRequest, limit: int = Query(12, ge=1, le=50)):
+    """Public discussions attached to pages you may see, most recently active first (as on /discussions/)."""
+    user = request.auth
+    threads = selectors.recent_discussions(kinds=(ThreadKind.TECHNIQUE, ThreadKind.QUESTION), count=limit)
+    return [_thread_out(t, with_parent=True) for t in threads if t.parent_visible_to(user)]
+
+
 @router.get("/{thread_id}", response={200: ThreadOut, **COMMON_ERRORS}, summary="One thread")
 def get_thread(request: HttpRequest, thread_id: int):
     thread = _thread(request, thread_id)
@@ -249,7 +274,7 @@ def mark_read(request: HttpRequest, thread_id: int, payload: ReadIn):
     return {"last_read_seq": mark, "unread_total": selectors.unread_total(request.auth)}
 
 
-@router.get("/{thread_id}/members", response={200: list[MemberOut], **COMMON_ERRORS}, summary="Members")
+@router.get("/{thread_id}/members", response={200: list[MemberOut], **COMMON_ERRORS}, summary="A thread's members")
 def list_members(request: HttpRequest, thread_id: int):
     thread = _thread(request, thread_id)
     return [{"username": m.user.username, "name": m.user.name} for m in selectors.thread_members(thread)]

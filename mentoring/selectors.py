@@ -355,6 +355,13 @@ def mentor_dashboard(*, mentor: User, now: datetime | None = None) -> dict:
     }
 
 
+def proposals_list() -> QuerySet[AssignmentProposal]:
+    """Cohort proposals, newest first, with how many pairs each has and how many were confirmed."""
+    return AssignmentProposal.objects.select_related("created_by", "confirmed_by").annotate(
+        pair_count=Count("pairs"), confirmed_count=Count("pairs", filter=Q(pairs__mentorship__isnull=False))
+    )
+
+
 def proposals_recent(limit: int = 10) -> list[AssignmentProposal]:
     return list(AssignmentProposal.objects.select_related("created_by", "confirmed_by")[:limit])
 

@@ -31,7 +31,8 @@ from . import reputation as reputation_module
 
 router = Router(tags=["questions"])
 
-ERRORS = {**COMMON_ERRORS, 429: ErrorOut}
+ERRORS = COMMON_ERRORS
+RATE_LIMITED = {**COMMON_ERRORS, 429: ErrorOut}
 
 
 # --- Schemas ------------------------------------------------------------------------------------
@@ -336,7 +337,7 @@ class _Shaped:
         return [_summary(q) for q in self.qs[item]]
 
 
-@router.post("/questions", response={201: QuestionOut, **ERRORS}, summary="Ask a question (routes it)")
+@router.post("/questions", response={201: QuestionOut, **RATE_LIMITED}, summary="Ask a question (routes it)")
 def create_question(request: HttpRequest, payload: QuestionIn):
     user = request.auth
     policy.require(user, "qa.ask")
@@ -368,7 +369,7 @@ def get_question(request: HttpRequest, question_id: int):
     return _question_detail(question_id, request.auth)
 
 
-@router.post("/questions/{question_id}/answers", response={201: AnswerOut, **ERRORS}, summary="Answer a question")
+@router.post("/questions/{question_id}/answers", response={201: AnswerOut, **RATE_LIMITED}, summary="Answer a question")
 def create_answer(request: HttpRequest, question_id: int, payload: AnswerIn):
     user = request.auth
     question = selectors.question_get(pk=question_id, user=user)
@@ -582,7 +583,7 @@ def list_comments(request: HttpRequest, post_id: int):
 
 @router.post(
     "/posts/{post_id}/comments",
-    response={201: PostCommentOut, 409: ErrorOut, **ERRORS},
+    response={201: PostCommentOut, 409: ErrorOut, **RATE_LIMITED},
     summary="Comment on a question or answer",
 )
 def create_comment(request: HttpRequest, post_id: int, payload: CommentIn):
