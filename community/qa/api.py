@@ -362,13 +362,6 @@ def create_question(request: HttpRequest, payload: QuestionIn):
     return Status(201, _question_detail(question.pk, user))
 
 
-@router.get("/questions/{question_id}", response={200: QuestionOut, **ERRORS}, summary="A question with its answers")
-def get_question(request: HttpRequest, question_id: int):
-    """With its answers (accepted first, then by score), votes, comments and the caller's own votes."""
-    policy.require(request.auth, "qa.view")
-    return _question_detail(question_id, request.auth)
-
-
 @router.post("/questions/{question_id}/answers", response={201: AnswerOut, **RATE_LIMITED}, summary="Answer a question")
 def create_answer(request: HttpRequest, question_id: int, payload: AnswerIn):
     user = request.auth
@@ -429,43 +422,6 @@ class AnswerPatchIn(Schema):
     body: str = Field(None, max_length=20_000)
     technique_ids: list[int] = Field(None, max_length=20, description="Replaces the cited techniques")
     summary: str = Field("", max_length=200)
-
-
-@router.patch("/questions/{question_id}", response={200: QuestionOut, **ERRORS}, summary="Edit a question")
-def edit_question(request: HttpRequest, question_id: int, payload: QuestionPatchIn):
-    """Its author, or a manager. Every edit is kept as a revision (`GET /posts/{id}/revisions`)."""
-    user = request.auth
-    question = selectors.question_get(pk=question_id, user=user)
-    policy.require(user, "qa.edit", question)
-    sent = payload.model_dump(exclude_unset=True)
-    if "tags" in sent:
-        tags, labels = services.split_tags(sent["tags"] or [])
-    else:
-        tags, labels = list(question.tags.all()), [label.name for label in question.labels.all()]
-    deal_size = sent.get("deal_size", question.deal_size) or ""
-    if deal_size and deal_size not in DealSize.values:
-        raise ValidationError({"deal_size": [f"Use one of: {', '.join(DealSize.values)}."]})
-
-    def term(name: str, model, label: str):
-        if name not in sent:
-            return getattr(question, name)
-        return _resolve(model, sent[name], name, label)
-
-    services.question_edit(
-        question=question,
-        editor=user,
-        title=sent.get("title", question.title),
-        body=sent.get("body", question.body),
-        stage=term("stage", SalesStage, "sales stage"),
-        persona=term("persona", BuyerPersona, "buyer persona"),
-        tags=tags,
-        labels=labels,
-        deal_industry=term("deal_industry", Industry, "industry"),
-        deal_size=deal_size,
-        deal_stage=term("deal_stage", SalesStage, "sales stage"),
-        summary=payload.summary,
-    )
-    return _question_detail(question.pk, user)
 
 
 @router.patch("/answers/{answer_id}", response={200: AnswerOut, **ERRORS}, summary="Edit an answer")
@@ -919,3 +875,50 @@ def top_contributors(request: HttpRequest, limit: int = Query(5, ge=1, le=50)):
         "people": meta["people"],
         "items": [{"person": c.user, "points": c.points, "posts": c.posts, "score": c.score} for c in people],
     }
+
+
+# --- Routes with a path parameter come last: /x/{id} must not shadow /x/summary and friends ---
+
+
+@router.get("/questions/{question_id}", response={200: QuestionOut, **ERRORS}, summary="A question with its answers")
+def get_question(request: HttpRequest, question_id: int):
+    """With its answers (accepted first, then by score), votes, comments and the caller's own votes."""
+    policy.require(request.auth, "qa.view")
+    return _question_detail(question_id, request.auth)
+
+
+@router.patch("/questions/{question_id}", response={200: QuestionOut, **ERRORS}, summary="Edit a question")
+def edit_question(request: HttpRequest, question_id: int, payload: QuestionPatchIn):
+    """Its author, or a manager. Every edit is kept as a revision (`GET /posts/{id}/revisions`)."""
+    user = request.auth
+    question = selectors.question_get(pk=question_id, user=user)
+    policy.require(user, "qa.edit", question)
+    sent = payload.model_dump(exclude_unset=True)
+    if "tags" in sent:
+        tags, labels = services.split_tags(sent["tags"] or [])
+    else:
+        tags, labels = list(question.tags.all()), [label.name for label in question.labels.all()]
+    deal_size = sent.get("deal_size", question.deal_size) or ""
+    if deal_size and deal_size not in DealSize.values:
+        raise ValidationError({"deal_size": [f"Use one of: {', '.join(DealSize.values)}."]})
+
+    def term(name: str, model, label: str):
+        if name not in sent:
+            return getattr(question, name)
+        return _resolve(model, sent[name], name, label)
+
+    services.question_edit(
+        question=question,
+        editor=user,
+        title=sent.get("title", question.title),
+        body=sent.get("body", question.body),
+        stage=term("stage", SalesStage, "sales stage"),
+        persona=term("persona", BuyerPersona, "buyer persona"),
+        tags=tags,
+        labels=labels,
+        deal_industry=term("deal_industry", Industry, "industry"),
+        deal_size=deal_size,
+        deal_stage=term("deal_stage", SalesStage, "sales stage"),
+        summary=payload.summary,
+    )
+    return _question_detail(question.pk, user)

@@ -408,16 +408,6 @@ def list_techniques(
     return selectors.technique_list(stage=stage, persona=persona, tag=tag, industry=industry, q=q, sort=sort)
 
 
-@router.get(
-    "/techniques/{technique_id}",
-    response={200: TechniqueDetailOut, **COMMON_ERRORS},
-    summary="One technique with its full statistics",
-)
-def get_technique(request: HttpRequest, technique_id: int):
-    policy.require(request.auth, "techniques.view")
-    return technique_detail(_technique_or_404(request, technique_id))
-
-
 @router.post(
     "/techniques",
     response={201: TechniqueDetailOut, **COMMON_ERRORS},
@@ -648,24 +638,6 @@ def get_draft(request: HttpRequest, technique_id: int):
     return _draft_out(_technique_for_author(request, technique_id))
 
 
-@router.put(
-    "/techniques/{technique_id}",
-    response={200: TechniqueDraftOut, **COMMON_ERRORS},
-    summary="Edit a technique: a new revision, sent for moderation again",
-)
-def update_technique(request: HttpRequest, technique_id: int, payload: TechniqueIn):
-    """The whole technique, as `POST /techniques` takes it. The published version stays up until a
-    manager approves the edit; blocks added in the CMS (rich text, quotes) are kept."""
-    technique = TechniquePage.objects.filter(pk=technique_id).select_related("author").first()
-    if technique is None or (
-        not technique.live and not policy.allowed(request.auth, "techniques.view_draft", technique)
-    ):
-        raise Http404("No technique with that id.")
-    policy.require(request.auth, "techniques.edit", technique)
-    services.technique_update(technique=technique, editor=request.auth, draft=_draft_from(payload))
-    return _draft_out(_technique_for_author(request, technique.pk))
-
-
 # --- Moderation (managers) ----------------------------------------------------------------------------
 
 
@@ -845,25 +817,6 @@ def _practice_or_404(request: HttpRequest, practice_id: int) -> Practice:
     if practice is None or not policy.allowed(request.auth, "practices.view_rep", practice.rep):
         raise Http404("No practice with that id.")
     return practice
-
-
-@router.get("/practices/{practice_id}", response={200: PracticeOut, **COMMON_ERRORS}, summary="One practice")
-def get_practice(request: HttpRequest, practice_id: int):
-    return _practice_or_404(request, practice_id)
-
-
-@router.patch(
-    "/practices/{practice_id}",
-    response={200: PracticeOut, **COMMON_ERRORS},
-    summary="Say what happened: the buyer's response to a practice (the rep only)",
-)
-def respond(request: HttpRequest, practice_id: int, payload: PracticePatchIn):
-    """Answers the "what happened?" follow-up of a pending practice (or corrects a response);
-    the technique's numbers are recomputed."""
-    practice = _practice_or_404(request, practice_id)
-    policy.require(request.auth, "practices.respond", practice)
-    services.practice_respond(practice=practice, rep=request.auth, response=payload.response, note=payload.note)
-    return practice_queryset().get(pk=practice.pk)
 
 
 class RateOut(Schema):
@@ -1132,3 +1085,53 @@ def put_outcome_settings(request: HttpRequest, payload: OutcomeSettingsIn):
         user=request.auth, success_responses=payload.success_responses, min_sample_size=payload.min_sample_size
     )
     return _settings_out()
+
+
+# --- Routes with a path parameter come last: /x/{id} must not shadow /x/summary and friends ---
+
+
+@router.get(
+    "/techniques/{technique_id}",
+    response={200: TechniqueDetailOut, **COMMON_ERRORS},
+    summary="One technique with its full statistics",
+)
+def get_technique(request: HttpRequest, technique_id: int):
+    policy.require(request.auth, "techniques.view")
+    return technique_detail(_technique_or_404(request, technique_id))
+
+
+@router.put(
+    "/techniques/{technique_id}",
+    response={200: TechniqueDraftOut, **COMMON_ERRORS},
+    summary="Edit a technique: a new revision, sent for moderation again",
+)
+def update_technique(request: HttpRequest, technique_id: int, payload: TechniqueIn):
+    """The whole technique, as `POST /techniques` takes it. The published version stays up until a
+    manager approves the edit; blocks added in the CMS (rich text, quotes) are kept."""
+    technique = TechniquePage.objects.filter(pk=technique_id).select_related("author").first()
+    if technique is None or (
+        not technique.live and not policy.allowed(request.auth, "techniques.view_draft", technique)
+    ):
+        raise Http404("No technique with that id.")
+    policy.require(request.auth, "techniques.edit", technique)
+    services.technique_update(technique=technique, editor=request.auth, draft=_draft_from(payload))
+    return _draft_out(_technique_for_author(request, technique.pk))
+
+
+@router.get("/practices/{practice_id}", response={200: PracticeOut, **COMMON_ERRORS}, summary="One practice")
+def get_practice(request: HttpRequest, practice_id: int):
+    return _practice_or_404(request, practice_id)
+
+
+@router.patch(
+    "/practices/{practice_id}",
+    response={200: PracticeOut, **COMMON_ERRORS},
+    summary="Say what happened: the buyer's response to a practice (the rep only)",
+)
+def respond(request: HttpRequest, practice_id: int, payload: PracticePatchIn):
+    """Answers the "what happened?" follow-up of a pending practice (or corrects a response);
+    the technique's numbers are recomputed."""
+    practice = _practice_or_404(request, practice_id)
+    policy.require(request.auth, "practices.respond", practice)
+    services.practice_respond(practice=practice, rep=request.auth, response=payload.response, note=payload.note)
+    return practice_queryset().get(pk=practice.pk)
