@@ -1,0 +1,105 @@
+"""The API documents itself: every operation in /api/v1/openapi.json has a summary and tags, and
+documents the error answers it can give with the shared error schemas; and every operation
+refuses a caller without credentials with 401 and a JSON sentence."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+ERROR_SCHEMAS = {"ErrorOut", "ValidationErrorOut", "ImportReportOut"}
+
+
+@pytest.fixture(scope="module")
+def schema(django_db_blocker) -> dict:
+    with django_db_blocker.unblock():
+        response = Client().get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def operations(schema: dict):
+    for path, item in schema["paths"].items():
+        for method, op in item.items():
+            if method in ("get", "post", "put", "patch", "delete"):
+                yield path, method, op
+
+
+def _ref_name(response: dict) -> str | None:
+    content = response.get("content", {}).get("application/json", {})
+    ref = content.get("schema", {}).get("$ref", "")
+    return ref.rsplit("/", 1)[-1] if ref else None
+
+
+def test_the_document_is_openapi_3_with_every_capability(schema):
+    assert schema["openapi"].startswith("3.")
+    tags = {tag for _, _, op in operations(schema) for tag in op.get("tags", [])}
+    assert tags >= {
+        "people",
+        "notifications",
+        "taxonomy",
+        "techniques and outcomes",
+        "questions",
+        "search",
+        "discussion threads",
+        "mentoring",
+    }
+
+
+def test_every_operation_has_a_summary_tags_and_its_error_answers(schema):
+    assert len(list(operations(schema))) >= 95
+    problems = []
+    for path, method, op in operations(schema):
+        name = f"{method.upper()} {path}"
+        responses = op["responses"]
+        if not (op.get("summary") or "").strip() or len(op["summary"]) < 8:
+            problems.append(f"{name}: no summary")
+        if not op.get("tags"):
+            problems.append(f"{name}: no tags")
+        if "401" not in responses:
+            problems.append(f"{name}: 401 undocumented")
+        if "403" not in responses:
+            problems.append(f"{name}: 403 undocumented")
+        has_input = bool(op.get("parameters")) or "requestBody" in op
+        if has_input and "422" not in responses:
+            problems.append(f"{name}: 422 undocumented")
+        if "{" in path and "404" not in responses:
+            problems.append(f"{name}: 404 undocumented (it has a path parameter)")
+        for code, response in responses.items():
+            if code.startswith("4") and _ref_name(response) not in ERROR_SCHEMAS:
+                problems.append(f"{name}: {code} does not use the shared error schema")
+            if code.startswith("2") and code != "204" and "content" not in response:
+                problems.append(f"{name}: {code} has no schema")
+    assert not problems, "\n".join(problems)
+
+
+def test_validation_errors_carry_field_errors(schema):
+    fields = schema["components"]["schemas"]["ValidationErrorOut"]["properties"]
+    assert set(fields) == {"detail", "errors"}
+    assert set(schema["components"]["schemas"]["FieldError"]["properties"]) == {"field", "message"}
+
+
+def _concrete(path: str) -> str:
+    return re.sub(r"\{(\w+)\}", lambda m: "someone" if m.group(1) == "username" else "1", path)
+
+
+def test_every_operation_answers_401_without_credentials(schema, client):
+    problems = []
+    for path, method, _op in operations(schema):
+        kwargs = {"content_type": "application/json"} if method != "get" else {}
+        response = getattr(client, method)(_concrete(path), **kwargs)
+        if response.status_code != 401 or "detail" not in response.json():
+            problems.append(f"{method.upper()} {path}: {response.status_code}")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_operation_answers_401_with_a_bad_token(schema, client):
+    headers = {"Authorization": "Bearer wagtail_notatokenatall"}
+    for path, method, _op in operations(schema):
+        response = getattr(client, method)(_concrete(path), headers=headers)
+        assert response.status_code == 401, f"{method.upper()} {path}: {response.status_code}"
+        assert "not valid" in response.json()["detail"]
