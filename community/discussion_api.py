@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -171,6 +172,25 @@ def recent_threads(request: HttpRequest, limit: int = Query(12, ge=1, le=50)):
     user = request.auth
     threads = selectors.recent_discussions(kinds=(ThreadKind.TECHNIQUE, ThreadKind.QUESTION), count=limit)
     return [_thread_out(t, with_parent=True) for t in threads if t.parent_visible_to(user)]
+
+
+@router.get(
+    "/about/{kind}/{object_id}",
+    response={200: ThreadOut, **COMMON_ERRORS},
+    summary="The discussion thread of a technique or a question",
+)
+def thread_about(request: HttpRequest, kind: str, object_id: int):
+    """`kind` is `technique` or `question`; the thread is created on first use, as its page does.
+    404 when the page does not exist or is not visible to you. Coaching threads are in `GET /threads`."""
+    entry = discussion.get_kind(kind)
+    if entry is None or entry.private:
+        raise Http404("Discussions hang off techniques and questions: use kind technique or question.")
+    parent = apps.get_model(entry.model).objects.filter(pk=object_id).first()
+    if parent is None or not entry.visible(request.auth, parent):
+        raise Http404(f"There is no such {kind}.")
+    thread = discussion_services.thread_for_object(parent)
+    policy.require(request.auth, "discussion.view_thread", thread)
+    return _thread_out(thread, with_parent=True, unread=selectors.unread_in(thread=thread, user=request.auth))
 
 
 @router.get("/{thread_id}", response={200: ThreadOut, **COMMON_ERRORS}, summary="One thread")

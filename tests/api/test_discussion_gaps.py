@@ -45,3 +45,24 @@ def test_recent_discussions_of_visible_pages(api_for, rainmaker, newhire):
     items = api_for(newhire).get("/api/v1/threads/recent").json()
     assert [t["parent_title"] for t in items] == ["Mutual action plan"]
     assert api_for(newhire).get("/api/v1/threads/recent?limit=0").status_code == 422
+
+
+def test_the_thread_about_a_technique_or_a_question(api_for, rainmaker, newhire):
+    live = published(rainmaker, title="Mutual action plan")
+    hidden = technique_submit(author=rainmaker, draft=draft_of(title="Secret draft"))
+    api = api_for(newhire)
+    r = api.get(f"/api/v1/threads/about/technique/{live.pk}")
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert (
+        body["kind"] == "technique" and body["parent_title"] == "Mutual action plan" and body["parent_url"] == live.url
+    )
+    assert api.get(f"/api/v1/threads/about/technique/{live.pk}").json()["id"] == body["id"]  # created once
+    posted = api.post(f"/api/v1/threads/{body['id']}/messages", {"body": "Tried it today: worked."})
+    assert posted.status_code == 201
+    assert api.get(f"/api/v1/threads/about/technique/{hidden.pk}").status_code == 404
+    assert api_for(rainmaker).get(f"/api/v1/threads/about/technique/{hidden.pk}").status_code == 200
+    assert api.get("/api/v1/threads/about/technique/999999").status_code == 404
+    assert api.get(f"/api/v1/threads/about/mentorship/{live.pk}").status_code == 404
+    assert api.get("/api/v1/threads/about/weather/1").status_code == 404
+    assert Thread.objects.filter(kind="technique").count() == 2
