@@ -26,7 +26,7 @@ from .models import Thread, ThreadKind
 router = Router(tags=["discussion threads"])
 
 
-class PersonOut(Schema):
+class ThreadPersonOut(Schema):
     id: int
     username: str
     name: str
@@ -48,7 +48,7 @@ class MessageOut(Schema):
     seq: int = Field(..., description="Per-thread number given when the message was posted.")
     updated_seq: int = Field(..., description="Per-thread number of the message's latest change (edit, delete).")
     client_id: str
-    author: PersonOut | None
+    author: ThreadPersonOut | None
     body: str
     body_html: str
     created_at: datetime

@@ -21,7 +21,7 @@ from ninja.pagination import paginate
 
 from accounts import policy
 from accounts.models import User
-from core.api import COMMON_ERRORS, Conflict, ErrorOut, created_or_existing, lookup
+from core.api import COMMON_ERRORS, Conflict, ErrorOut, PersonRefOut, TermOut, created_or_existing, lookup
 from taxonomy.models import SkillTag
 
 from . import programme, selectors, services
@@ -42,22 +42,7 @@ def _call(fn: Callable[..., Any], **kwargs: Any) -> Any:
 # --- Schemas -----------------------------------------------------------------------------------
 
 
-class PersonOut(Schema):
-    id: int
-    username: str
-    display_name: str
-    url: str
-
-    @staticmethod
-    def resolve_display_name(obj) -> str:
-        return obj.name
-
-    @staticmethod
-    def resolve_url(obj) -> str:
-        return obj.get_absolute_url()
-
-
-class MentorOut(PersonOut):
+class MentorOut(PersonRefOut):
     title: str
     region: str
     timezone: str
@@ -83,9 +68,9 @@ class MentorshipOut(Schema):
     url: str
     status: str
     origin: str
-    mentee: PersonOut
-    mentor: PersonOut
-    requested_by: PersonOut | None
+    mentee: PersonRefOut
+    mentor: PersonRefOut
+    requested_by: PersonRefOut | None
     message: str
     message_html: str
     match_score: float | None
@@ -104,16 +89,11 @@ class MentorshipOut(Schema):
         return obj.get_absolute_url()
 
 
-class SkillOut(Schema):
-    id: int
-    name: str
-
-
 class GoalOut(Schema):
     id: int
     mentorship_id: int
     title: str
-    skill: SkillOut | None
+    skill: TermOut | None
     target_date: date | None
     status: str
     created_at: datetime
@@ -134,7 +114,7 @@ class CheckInOut(Schema):
 
 
 class FitOut(Schema):
-    rater: PersonOut
+    rater: PersonRefOut
     rating: int
     comment: str
     created_at: datetime
@@ -216,8 +196,8 @@ class AssignmentIn(Schema):
 
 class PairOut(Schema):
     id: int
-    mentee: PersonOut
-    mentor: PersonOut
+    mentee: PersonRefOut
+    mentor: PersonRefOut
     score: float
     reasons: list[str]
     mentorship_id: int | None
@@ -563,7 +543,7 @@ class ProposalSummaryOut(Schema):
     url: str
     status: str
     created_at: datetime
-    created_by: PersonOut | None
+    created_by: PersonRefOut | None
     confirmed_at: datetime | None
     include_active: bool
     total_score: float
@@ -604,7 +584,7 @@ class SkillLevelOut(Schema):
 
 
 class MentorProfileOut(Schema):
-    person: PersonOut
+    person: PersonRefOut
     url: str
     accepting: bool
     capacity: int
@@ -645,9 +625,9 @@ class GapOut(Schema):
 
 
 class MenteeProfileOut(Schema):
-    person: PersonOut
+    person: PersonRefOut
     url: str
-    goals: list[SkillOut]
+    goals: list[TermOut]
     preferred_style: str
     preferred_time: str = Field(..., description="morning, midday, afternoon or any (your local time)")
     languages: list[str] = Field(..., description="The first is the one you prefer.")
@@ -927,7 +907,7 @@ class MentorEffectOut(Schema):
 
 
 class CapacityOut(Schema):
-    mentor: PersonOut
+    mentor: PersonRefOut
     accepting: bool
     capacity: int
     seats_taken: int

@@ -23,7 +23,7 @@ from ninja.pagination import paginate
 
 from accounts import policy
 from community.models import Answer, DealSize, Follow, FollowTarget, Post, Question
-from core.api import COMMON_ERRORS, ErrorOut, created_or_existing, lookup, state_conflict
+from core.api import COMMON_ERRORS, ErrorOut, PersonRefOut, TermOut, created_or_existing, lookup, state_conflict
 from taxonomy.models import BuyerPersona, Industry, SalesStage, SkillTag
 
 from . import diffs, selectors, services
@@ -38,18 +38,12 @@ RATE_LIMITED = {**COMMON_ERRORS, 429: ErrorOut}
 # --- Schemas ------------------------------------------------------------------------------------
 
 
-class PersonOut(Schema):
+class PersonReputationOut(Schema):
     id: int
     username: str
     display_name: str
     reputation: int
     url: str
-
-
-class TermOut(Schema):
-    id: int
-    slug: str
-    name: str
 
 
 class TagOut(Schema):
@@ -70,7 +64,7 @@ class CitationOut(Schema):
 
 class CommentOut(Schema):
     id: int
-    author: PersonOut | None
+    author: PersonReputationOut | None
     body: str
     body_html: str
     created_at: datetime
@@ -80,7 +74,7 @@ class AnswerOut(Schema):
     id: int = Field(description="The post id (votes use it)")
     url: str
     question_id: int
-    author: PersonOut | None
+    author: PersonReputationOut | None
     body: str
     body_html: str
     score: int
@@ -106,7 +100,7 @@ class QuestionSummaryOut(Schema):
     id: int = Field(description="The post id (votes use it)")
     url: str
     title: str
-    author: PersonOut | None
+    author: PersonReputationOut | None
     stage: TermOut | None
     persona: TermOut | None
     tags: list[TagOut]
@@ -118,7 +112,7 @@ class QuestionSummaryOut(Schema):
     accepted_answer_id: int | None
     is_closed: bool
     duplicate_of_id: int | None
-    asked_to: list[PersonOut]
+    asked_to: list[PersonReputationOut]
     created_at: datetime
     last_activity_at: datetime
 
@@ -461,7 +455,7 @@ class ChangesOut(Schema):
 class RevisionOut(Schema):
     number: int
     url: str
-    editor: PersonOut | None
+    editor: PersonReputationOut | None
     created_at: datetime
     summary: str
     title: str
@@ -563,21 +557,6 @@ def create_comment(request: HttpRequest, post_id: int, payload: CommentIn):
 # --- Flags and moderation -------------------------------------------------------------------------
 
 
-class PersonRefOut(Schema):
-    id: int
-    username: str
-    display_name: str
-    url: str
-
-    @staticmethod
-    def resolve_display_name(obj) -> str:
-        return obj.name
-
-    @staticmethod
-    def resolve_url(obj) -> str:
-        return obj.get_absolute_url()
-
-
 class FlagIn(Schema):
     reason: Literal["spam", "wrong", "offensive"]
     note: str = Field(max_length=500, description="What a manager should look at")
@@ -671,7 +650,7 @@ def moderation_queue(request: HttpRequest):
     return out
 
 
-class ModerateIn(Schema):
+class PostModerateIn(Schema):
     action: Literal["hide", "duplicate", "dismiss", "unhide"] = Field(
         description="hide it, close it as a duplicate (questions), dismiss the flags, or show it again"
     )
@@ -689,7 +668,7 @@ class ModeratedOut(Schema):
 
 
 @router.post("/posts/{post_id}/moderate", response={200: ModeratedOut, **ERRORS}, summary="Moderate a post (managers)")
-def moderate(request: HttpRequest, post_id: int, payload: ModerateIn):
+def moderate(request: HttpRequest, post_id: int, payload: PostModerateIn):
     """Resolves the post's open flags. The author is told when their post is hidden or closed."""
     policy.require(request.auth, "qa.moderate")
     post = Post.objects.filter(pk=post_id).first()

@@ -24,7 +24,16 @@ from accounts import policy
 from accounts.models import User
 from community.models import Deal, Evidence, OutcomeSettings, Practice, Response, TechniquePage, TechniqueReview
 from community.models.outcomes import DECIDABLE_RESPONSES
-from core.api import COMMON_ERRORS, Conflict, ErrorOut, created_or_existing, lookup, state_conflict
+from core.api import (
+    COMMON_ERRORS,
+    Conflict,
+    ErrorOut,
+    PersonRefOut,
+    TermOut,
+    created_or_existing,
+    lookup,
+    state_conflict,
+)
 from taxonomy.models import BuyerPersona, Industry, SalesStage, SkillTag
 
 from . import selectors, services
@@ -34,27 +43,6 @@ router = Router(tags=["techniques and outcomes"])
 
 
 # --- Schemas ------------------------------------------------------------------------------------
-
-
-class TermOut(Schema):
-    id: int
-    name: str
-    slug: str
-
-
-class PersonOut(Schema):
-    id: int
-    username: str
-    display_name: str
-    url: str
-
-    @staticmethod
-    def resolve_display_name(obj) -> str:
-        return obj.name
-
-    @staticmethod
-    def resolve_url(obj) -> str:
-        return obj.get_absolute_url()
 
 
 class TechniqueSummaryOut(Schema):
@@ -68,7 +56,7 @@ class TechniqueSummaryOut(Schema):
     personas: list[TermOut]
     industries: list[TermOut]
     skills: list[TermOut]
-    author: PersonOut | None
+    author: PersonRefOut | None
     first_published_at: datetime | None
     last_published_at: datetime | None
     evidence: str = Field(..., description="not_enough_data, promising, proven, no_better or worse")
@@ -269,7 +257,7 @@ class TechniqueRefOut(Schema):
 class PracticeOut(Schema):
     id: int
     technique: TechniqueRefOut
-    rep: PersonOut
+    rep: PersonRefOut
     deal: DealOut | None
     stage: TermOut
     persona: TermOut | None
@@ -306,17 +294,19 @@ class ImportCounts(Schema):
 class ImportRowError(Schema):
     field: str
     message: str
-    file: str
-    line: int
+    file: str = Field("", description="deals or practices (empty when the request itself is incomplete)")
+    line: int | None = Field(None, description="The CSV line (1 is the header)")
 
 
 class ImportReportOut(Schema):
-    ok: bool
+    """The import's report; a request without its files answers 422 with `detail` and `errors` only."""
+
+    ok: bool = False
     detail: str
-    deals: ImportCounts
-    practices: ImportCounts
-    followups: int
-    errors: list[ImportRowError]
+    deals: ImportCounts | None = None
+    practices: ImportCounts | None = None
+    followups: int = 0
+    errors: list[ImportRowError] = []
 
 
 # --- Helpers ------------------------------------------------------------------------------------
@@ -485,7 +475,7 @@ def create_practice(request: HttpRequest, payload: PracticeIn):
 
 @router.post(
     "/imports/deals",
-    response={200: ImportReportOut, 422: ImportReportOut, 401: ErrorOut, 403: ErrorOut},
+    response={200: ImportReportOut, 422: ImportReportOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut},
     summary="Import deals (and optionally practices) from CSV; all-or-nothing",
 )
 def import_deals_endpoint(
@@ -513,7 +503,7 @@ class ObjectionOut(Schema):
 
 class ModeratorCommentOut(Schema):
     comment: str
-    by: PersonOut | None
+    by: PersonRefOut | None
     at: datetime | None
 
 
@@ -527,7 +517,7 @@ class TechniqueDraftOut(Schema):
     status: str = Field(..., description="draft, in_moderation, needs_changes or live")
     status_label: str
     moderator_comment: ModeratorCommentOut | None
-    author: PersonOut | None
+    author: PersonRefOut | None
     updated_at: datetime | None
     title: str
     summary: str
@@ -649,13 +639,13 @@ class QueueItemOut(Schema):
     stage: TermOut | None
     situation: str = Field(..., description="The start of the situation, as plain text.")
     approach: str = Field(..., description="The start of the approach, as plain text.")
-    author: PersonOut | None
-    submitted_by: PersonOut | None
+    author: PersonRefOut | None
+    submitted_by: PersonRefOut | None
     submitted_at: datetime
     is_edit: bool = Field(..., description="True when an already published technique was edited.")
 
 
-class ModerateIn(Schema):
+class TechniqueModerateIn(Schema):
     action: Literal["approve", "reject"]
     comment: str = Field("", max_length=2000, description="Required to reject: the author sees it.")
 
@@ -692,7 +682,7 @@ def moderation_queue(request: HttpRequest):
     response={200: TechniqueDraftOut, 409: ErrorOut, **COMMON_ERRORS},
     summary="Approve (publish) or reject a submitted technique (managers)",
 )
-def moderate(request: HttpRequest, technique_id: int, payload: ModerateIn):
+def moderate(request: HttpRequest, technique_id: int, payload: TechniqueModerateIn):
     """`approve` publishes the latest revision; `reject` sends it back to the author with `comment`.
     The author is notified either way. A technique that is not waiting for moderation answers 409."""
     policy.require(request.auth, "techniques.moderate")
@@ -715,7 +705,7 @@ class ReviewOut(Schema):
     id: int
     technique_id: int
     url: str
-    reviewer: PersonOut
+    reviewer: PersonRefOut
     verdict: str = Field(..., description="endorse or request_changes")
     verdict_label: str
     comment: str
@@ -839,7 +829,7 @@ class StageRateOut(RateOut):
     team_rate: float | None
 
 
-class SuggestionOut(Schema):
+class TechniqueSuggestionOut(Schema):
     technique: TechniqueRefOut
     evidence: str
     lift: float | None
@@ -879,13 +869,13 @@ class FollowupOut(Schema):
 
 
 class PracticeSummaryOut(Schema):
-    rep: PersonOut
+    rep: PersonRefOut
     url: str
     totals: TotalsOut
     techniques: list[TechniqueRateOut]
     stages: list[StageRateOut]
     weakest_stage: StageRateOut | None = Field(..., description="Where you lag the team most (5+ decided uses).")
-    suggestions: list[SuggestionOut] = Field(..., description="Techniques with evidence at the weakest stage.")
+    suggestions: list[TechniqueSuggestionOut] = Field(..., description="Techniques with evidence at the weakest stage.")
     weeks: list[WeekOut] = Field(..., description="The last 12 weeks, oldest first.")
     followups: list[FollowupOut] = Field(..., description="Pending practices awaiting 'what happened?' (20 at most).")
 
@@ -938,7 +928,7 @@ class DealDetailOut(DealOut):
     currency: str
     stage: TermOut | None
     industry: TermOut | None
-    owner: PersonOut | None
+    owner: PersonRefOut | None
     created_date: date | None
     closed_date: date | None
     imported_at: datetime
@@ -986,7 +976,7 @@ class RankedTechniqueOut(Schema):
     title: str
     url: str
     stage: TermOut
-    author: PersonOut | None
+    author: PersonRefOut | None
     evidence: str
     evidence_label: str
     uses: int

@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from wagtail.models import APIToken
 
-from core.api import COMMON_ERRORS, ErrorOut, lookup, state_conflict
+from core.api import COMMON_ERRORS, ErrorOut, PersonRefOut, TermOut, lookup, state_conflict
 from taxonomy.models import SkillTag
 
 from . import policy, selectors, services
@@ -28,30 +28,9 @@ ERRORS = {**COMMON_ERRORS, 409: ErrorOut}
 # --- Schemas ------------------------------------------------------------------------------------
 
 
-class SkillOut(Schema):
-    id: int
-    name: str
-    slug: str
-
-
 class TeamOut(Schema):
     id: int
     name: str
-
-
-class PersonRefOut(Schema):
-    id: int
-    username: str
-    display_name: str
-    url: str
-
-    @staticmethod
-    def resolve_display_name(obj) -> str:
-        return obj.name
-
-    @staticmethod
-    def resolve_url(obj) -> str:
-        return obj.get_absolute_url()
 
 
 class PersonOut(Schema):
@@ -67,7 +46,7 @@ class PersonOut(Schema):
     team: TeamOut | None
     region: str
     timezone: str
-    expertise: list[SkillOut]
+    expertise: list[TermOut]
 
     @staticmethod
     def resolve_display_name(obj) -> str:
@@ -106,7 +85,7 @@ class ProfileOut(Schema):
     start_date: date | None
     bio: str
     bio_html: str
-    expertise: list[SkillOut]
+    expertise: list[TermOut]
     initials: str
 
     @staticmethod

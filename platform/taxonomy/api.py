@@ -16,7 +16,7 @@ from .models import BuyerPersona, Industry, SalesStage, SkillTag
 router = Router(tags=["taxonomy"])
 
 
-class TermOut(Schema):
+class TaxonomyTermOut(Schema):
     id: int
     slug: str
     name: str
@@ -25,10 +25,10 @@ class TermOut(Schema):
 
 
 class TaxonomyOut(Schema):
-    stages: list[TermOut]
-    personas: list[TermOut]
-    industries: list[TermOut]
-    skills: list[TermOut]
+    stages: list[TaxonomyTermOut]
+    personas: list[TaxonomyTermOut]
+    industries: list[TaxonomyTermOut]
+    skills: list[TaxonomyTermOut]
 
 
 @router.get("", response={200: TaxonomyOut, **COMMON_ERRORS}, summary="Sales stages, personas, industries and skills")

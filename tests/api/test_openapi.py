@@ -5,6 +5,7 @@ refuses a caller without credentials with 401 and a JSON sentence."""
 from __future__ import annotations
 
 import re
+import typing
 
 import pytest
 from django.test import Client
@@ -67,6 +68,8 @@ def test_every_operation_has_a_summary_tags_and_its_error_answers(schema):
         has_input = bool(op.get("parameters")) or "requestBody" in op
         if has_input and "422" not in responses:
             problems.append(f"{name}: 422 undocumented")
+        if "requestBody" in op and "400" not in responses:
+            problems.append(f"{name}: 400 (body not JSON) undocumented")
         if "{" in path and "404" not in responses:
             problems.append(f"{name}: 404 undocumented (it has a path parameter)")
         for code, response in responses.items():
@@ -103,3 +106,41 @@ def test_every_operation_answers_401_with_a_bad_token(schema, client):
         response = getattr(client, method)(_concrete(path), headers=headers)
         assert response.status_code == 401, f"{method.upper()} {path}: {response.status_code}"
         assert "not valid" in response.json()["detail"]
+
+
+def test_schema_names_are_unique():
+    """OpenAPI components are keyed by class name: two different schemas with one name would
+    silently document one of them wrongly."""
+    from pydantic import BaseModel
+
+    from config.api import api
+
+    names: dict[str, set[str]] = {}
+    visited: set[int] = set()
+
+    def walk(tp) -> None:
+        args = typing.get_args(tp)
+        if args:
+            for arg in args:
+                walk(arg)
+            return
+        if isinstance(tp, type) and issubclass(tp, BaseModel) and id(tp) not in visited:
+            visited.add(id(tp))
+            if not tp.__module__.startswith(("abc", "ninja")):
+                names.setdefault(tp.__name__, set()).add(f"{tp.__module__}.{tp.__qualname__}")
+            for field in tp.model_fields.values():
+                walk(field.annotation)
+
+    def routers(router):
+        yield router
+        for _, child in router._routers:
+            yield from routers(child)
+
+    for _, top in api._routers:
+        for router in routers(top):
+            for view in router.path_operations.values():
+                for op in view.operations:
+                    for model in [*(op.response_models or {}).values(), *op.models]:
+                        walk(model)
+    clashes = {name: sorted(where) for name, where in names.items() if len(where) > 1}
+    assert len(names) > 100 and not clashes, clashes
