@@ -7,11 +7,12 @@ caller may not take on one they can see answers 403; a state that does not allow
 answers 409.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: django-ninja evaluates a paginated view's parameter
+# types in the pagination wrapper's module, where names such as the Literal aliases below are unknown.
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
@@ -28,6 +29,9 @@ from . import programme, selectors, services
 from .models import AssignmentProposal, CheckIn, Goal, MenteeProfile, MentorProfile, Mentorship
 
 router = Router(tags=["mentoring"])
+
+CoachingStyleName = Literal["deal_reviews", "role_play", "structured", "ad_hoc"]  # models.CoachingStyle
+LanguageCode = Literal["en", "es", "pt", "fr", "de", "it", "nl", "sv", "pl", "ar", "hi", "ja", "ko", "zh", "yo"]
 ERRORS = {**COMMON_ERRORS, 409: ErrorOut}
 
 
@@ -563,11 +567,9 @@ class ProposalSummaryOut(Schema):
     summary="Cohort proposals, newest first (managers)",
 )
 @paginate
-def proposals(request: HttpRequest, status: str | None = None):
+def proposals(request: HttpRequest, status: Literal["proposed", "confirmed", "discarded"] | None = None):
     """Each with its pair count and how many were confirmed; the pairs are in `GET /assignments/{id}`."""
     policy.require(request.auth, "mentoring.manage_programme")
-    if status is not None and status not in AssignmentProposal.Status.values:
-        raise ValidationError({"status": f"Use one of: {', '.join(AssignmentProposal.Status.values)}."})
     qs = selectors.proposals_list()
     return qs.filter(status=status) if status else qs
 
@@ -607,8 +609,8 @@ class SkillLevelIn(Schema):
 class MentorProfileIn(Schema):
     accepting: bool = True
     capacity: int = Field(..., ge=1, le=20, description="The most mentees you coach at once.")
-    languages: list[str] = Field(["en"], max_length=15)
-    styles: list[str] = Field([], max_length=4)
+    languages: list[LanguageCode] = Field(["en"], max_length=15)
+    styles: list[CoachingStyleName] = Field([], max_length=4)
     how_i_coach: str = Field("", max_length=2000, description="Markdown")
     skills: list[SkillLevelIn] = Field(..., max_length=50, description="At least one skill you can coach")
     timezone: str | None = Field(None, description="Your time zone (IANA name); default: unchanged")
@@ -644,9 +646,11 @@ class MenteeProfileOut(Schema):
 
 class MenteeProfileIn(Schema):
     goals: list[int | str] = Field([], max_length=20, description="Skill tag ids or slugs (at most six)")
-    preferred_style: str = Field("", description="deal_reviews, role_play, structured, ad_hoc or empty")
-    preferred_time: str = Field("any", description="morning, midday, afternoon or any")
-    languages: list[str] = Field(["en"], max_length=15, description="ISO 639-1 codes; the first is preferred")
+    preferred_style: Literal["", "deal_reviews", "role_play", "structured", "ad_hoc"] = Field(
+        "", description="Empty: no preference"
+    )
+    preferred_time: Literal["morning", "midday", "afternoon", "any"] = Field("any", description="In your local time")
+    languages: list[LanguageCode] = Field(["en"], max_length=15, description="The first is the one you prefer")
     about: str = Field("", max_length=2000, description="Markdown; shown to the mentors you ask")
     share_with_manager: bool = False
     timezone: str | None = Field(None, description="Your time zone (IANA name); default: unchanged")

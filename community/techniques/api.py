@@ -6,7 +6,8 @@ Field names of /techniques, /practices and /imports/deals are a public contract 
 Rates are fractions in [0, 1]; a null means the number cannot be computed from the data yet.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: django-ninja evaluates a paginated view's parameter
+# types in the pagination wrapper's module, where names such as the Literal aliases below are unknown.
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -40,6 +41,14 @@ from . import selectors, services
 from .imports import import_deals
 
 router = Router(tags=["techniques and outcomes"])
+
+# The buyer's responses (community.models.Response); "decided" ones exclude pending.
+ResponseName = Literal[
+    "pending", "meeting_booked", "next_step_agreed", "stage_advanced", "won", "lost", "stalled", "no_response"
+]
+DecidedResponse = Literal[
+    "meeting_booked", "next_step_agreed", "stage_advanced", "won", "lost", "stalled", "no_response"
+]
 
 
 # --- Schemas ------------------------------------------------------------------------------------
@@ -764,9 +773,7 @@ def review(request: HttpRequest, technique_id: int, payload: ReviewIn):
 
 
 class PracticePatchIn(Schema):
-    response: str = Field(
-        ..., description="What the buyer did: " + ", ".join(v for v in Response.values if v != Response.PENDING)
-    )
+    response: DecidedResponse = Field(..., description="What the buyer did")
     note: str | None = Field(None, max_length=4000, description="Markdown; replaces the note when given.")
 
 
@@ -785,14 +792,12 @@ def list_practices(
     request: HttpRequest,
     rep: str | None = Query(None, description="Username; default you. Managers and mentors may ask for a rep."),
     technique: str | None = Query(None, description="Technique id or slug"),
-    response: str | None = Query(None, description="e.g. pending: the ones waiting for 'what happened?'"),
+    response: ResponseName | None = Query(None, description="pending: waiting for 'what happened?'"),  # noqa: B008
     deal_id: str | None = Query(None, description="The CRM opportunity id"),
 ):
     """Newest first."""
     target = _rep_param(request, rep)
     policy.require(request.auth, "practices.view_rep", target)
-    if response and response not in Response.values:
-        raise ValidationError({"response": [f"Use one of: {', '.join(Response.values)}."]})
     technique_obj = lookup(TechniquePage.objects.all(), technique, field="technique", label="technique", by_name=False)
     deal = None
     if deal_id:
@@ -942,12 +947,10 @@ def list_deals(
     owner: str | None = Query(
         None, description="Username (default: you; managers and mentors may ask for a rep), or `all` (managers)."
     ),
-    status: str | None = Query(None, description="open, won or lost"),
+    status: Literal["open", "won", "lost"] | None = Query(None),
     external_id: str | None = Query(None, max_length=64, description="The CRM opportunity id"),
 ):
     """Open deals first, then the newest."""
-    if status and status not in Deal.Status.values:
-        raise ValidationError({"status": [f"Use one of: {', '.join(Deal.Status.values)}."]})
     if owner == "all":
         policy.require(request.auth, "deals.import")
         target = None
@@ -1045,7 +1048,7 @@ class OutcomeSettingsOut(Schema):
 
 
 class OutcomeSettingsIn(Schema):
-    success_responses: list[str] = Field(..., min_length=1, max_length=10)
+    success_responses: list[DecidedResponse] = Field(..., min_length=1, max_length=10)
     min_sample_size: int = Field(..., ge=5, le=1000)
 
 

@@ -144,3 +144,24 @@ def test_schema_names_are_unique():
                         walk(model)
     clashes = {name: sorted(where) for name, where in names.items() if len(where) > 1}
     assert len(names) > 100 and not clashes, clashes
+
+
+def test_documented_choices_match_the_models():
+    """The enums written out for the OpenAPI document stay in step with the models' choices."""
+    from typing import get_args
+
+    from accounts import api as accounts_api
+    from accounts import selectors as accounts_selectors
+    from accounts.models import Role
+    from community.models import Response
+    from community.techniques import api as techniques_api
+    from mentoring import api as mentoring_api
+    from mentoring.models import LANGUAGES, AssignmentProposal, CoachingStyle
+
+    assert list(get_args(accounts_api.RoleName)) == Role.values
+    assert get_args(accounts_api.InvitationStatus) == accounts_selectors.INVITATION_STATUSES
+    assert list(get_args(techniques_api.ResponseName)) == Response.values
+    assert list(get_args(techniques_api.DecidedResponse)) == [v for v in Response.values if v != "pending"]
+    assert list(get_args(mentoring_api.CoachingStyleName)) == CoachingStyle.values
+    assert list(get_args(mentoring_api.LanguageCode)) == [code for code, _ in LANGUAGES]
+    assert AssignmentProposal.Status.values == ["proposed", "confirmed", "discarded"]  # GET /mentoring/assignments

@@ -86,7 +86,9 @@ def test_edit_bad_input_is_422(api_for, rainmaker, submitted, overrides, field):
     before = submitted.latest_revision_id
     r = api_for(rainmaker).put(f"/api/v1/techniques/{submitted.pk}", technique_payload(**overrides))
     assert r.status_code == 422, r.content
-    assert field in [e["field"] for e in r.json()["errors"]]
+    assert field in [e["field"].split(".")[0] for e in r.json()["errors"]] or field in [
+        e["field"] for e in r.json()["errors"]
+    ]
     submitted.refresh_from_db()
     assert submitted.latest_revision_id == before
 
@@ -316,5 +318,7 @@ def test_outcome_settings_read_by_all_written_by_managers(api_for, newhire, mana
 def test_outcome_settings_bad_input_is_422(api_for, manager, payload, field):
     r = api_for(manager).put("/api/v1/outcomes/settings", payload)
     assert r.status_code == 422, r.content
-    assert field in [e["field"] for e in r.json()["errors"]]
+    assert field in [e["field"].split(".")[0] for e in r.json()["errors"]] or field in [
+        e["field"] for e in r.json()["errors"]
+    ]
     assert OutcomeSettings.current()["min_sample_size"] == 20
