@@ -727,7 +727,7 @@ def put_mentor_profile(request: HttpRequest, payload: MentorProfileIn):
     policy.require(user, "mentoring.mentor_profile")
     skills: dict[int, int] = {}
     for item in payload.skills:
-        skill = lookup(SkillTag.objects.all(), item.skill, field="skills", label="skill tag")
+        skill = lookup(SkillTag.objects.active(), item.skill, field="skills", label="skill tag")
         skills[skill.pk] = item.level
     existed = MentorProfile.objects.filter(user=user).exists()
     services.mentor_profile_save(
