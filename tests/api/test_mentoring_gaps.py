@@ -177,11 +177,12 @@ def test_proposals_list(api_for, manager, newhire):
     make_mentor("sofia")
     make_mentee("nina")
     boss = api_for(manager)
+    first = boss.post(f"{BASE}/assignments", {}).json()
     created = boss.post(f"{BASE}/assignments", {}).json()
     body = boss.get(f"{BASE}/assignments").json()
-    assert body["count"] == 1 and body["items"][0]["id"] == created["id"]
+    assert body["count"] == 2 and [p["id"] for p in body["items"]] == [created["id"], first["id"]]  # newest first
     assert body["items"][0]["pair_count"] == len(created["pairs"]) and body["items"][0]["confirmed_count"] == 0
-    assert boss.get(f"{BASE}/assignments?status=proposed").json()["count"] == 1
+    assert boss.get(f"{BASE}/assignments?status=proposed").json()["count"] == 2
     assert boss.get(f"{BASE}/assignments?status=lost").status_code == 422
     assert api_for(newhire).get(f"{BASE}/assignments").status_code == 403
 
