@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -20,12 +21,12 @@ from core.api import COMMON_ERRORS, ErrorOut, created_or_existing
 
 from . import discussion, discussion_services
 from . import discussion_selectors as selectors
-from .models import Thread
+from .models import Thread, ThreadKind
 
 router = Router(tags=["discussion threads"])
 
 
-class PersonOut(Schema):
+class ThreadPersonOut(Schema):
     id: int
     username: str
     name: str
@@ -47,7 +48,7 @@ class MessageOut(Schema):
     seq: int = Field(..., description="Per-thread number given when the message was posted.")
     updated_seq: int = Field(..., description="Per-thread number of the message's latest change (edit, delete).")
     client_id: str
-    author: PersonOut | None
+    author: ThreadPersonOut | None
     body: str
     body_html: str
     created_at: datetime
@@ -146,6 +147,50 @@ def list_threads(request: HttpRequest):
     for thread in selectors.rooms(request.auth) + selectors.followed_threads(request.auth):
         seen.setdefault(thread.pk, _thread_out(thread, unread=getattr(thread, "unread", None)))
     return list(seen.values())
+
+
+class RoomIn(Schema):
+    title: str = Field(..., max_length=80, description="Short and lower case, e.g. #renewals (the # is added).")
+    topic: str = Field("", max_length=300, description="What it is for.")
+
+
+@router.post("", response={201: ThreadOut, **COMMON_ERRORS}, summary="Open a team room (managers)")
+def create_room(request: HttpRequest, payload: RoomIn):
+    """A public room everyone can see and post in. A name already taken answers 422 on `title`."""
+    policy.require(request.auth, "discussion.create_room")
+    thread = discussion_services.thread_create_room(title=payload.title, topic=payload.topic, created_by=request.auth)
+    return Status(201, _thread_out(thread, unread=0))
+
+
+@router.get(
+    "/recent",
+    response={200: list[ThreadOut], **COMMON_ERRORS},
+    summary="Recently active discussions of techniques and questions",
+)
+def recent_threads(request: HttpRequest, limit: int = Query(12, ge=1, le=50)):
+    """Public discussions attached to pages you may see, most recently active first (as on /discussions/)."""
+    user = request.auth
+    threads = selectors.recent_discussions(kinds=(ThreadKind.TECHNIQUE, ThreadKind.QUESTION), count=limit)
+    return [_thread_out(t, with_parent=True) for t in threads if t.parent_visible_to(user)]
+
+
+@router.get(
+    "/about/{kind}/{object_id}",
+    response={200: ThreadOut, **COMMON_ERRORS},
+    summary="The discussion thread of a technique or a question",
+)
+def thread_about(request: HttpRequest, kind: str, object_id: int):
+    """`kind` is `technique` or `question`; the thread is created on first use, as its page does.
+    404 when the page does not exist or is not visible to you. Coaching threads are in `GET /threads`."""
+    entry = discussion.get_kind(kind)
+    if entry is None or entry.private:
+        raise Http404("Discussions hang off techniques and questions: use kind technique or question.")
+    parent = apps.get_model(entry.model).objects.filter(pk=object_id).first()
+    if parent is None or not entry.visible(request.auth, parent):
+        raise Http404(f"There is no such {kind}.")
+    thread = discussion_services.thread_for_object(parent)
+    policy.require(request.auth, "discussion.view_thread", thread)
+    return _thread_out(thread, with_parent=True, unread=selectors.unread_in(thread=thread, user=request.auth))
 
 
 @router.get("/{thread_id}", response={200: ThreadOut, **COMMON_ERRORS}, summary="One thread")
@@ -249,7 +294,7 @@ def mark_read(request: HttpRequest, thread_id: int, payload: ReadIn):
     return {"last_read_seq": mark, "unread_total": selectors.unread_total(request.auth)}
 
 
-@router.get("/{thread_id}/members", response={200: list[MemberOut], **COMMON_ERRORS}, summary="Members")
+@router.get("/{thread_id}/members", response={200: list[MemberOut], **COMMON_ERRORS}, summary="A thread's members")
 def list_members(request: HttpRequest, thread_id: int):
     thread = _thread(request, thread_id)
     return [{"username": m.user.username, "name": m.user.name} for m in selectors.thread_members(thread)]

@@ -7,11 +7,12 @@ caller may not take on one they can see answers 403; a state that does not allow
 answers 409.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: django-ninja evaluates a paginated view's parameter
+# types in the pagination wrapper's module, where names such as the Literal aliases below are unknown.
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
@@ -21,13 +22,16 @@ from ninja.pagination import paginate
 
 from accounts import policy
 from accounts.models import User
-from core.api import COMMON_ERRORS, Conflict, ErrorOut, created_or_existing
+from core.api import COMMON_ERRORS, Conflict, ErrorOut, PersonRefOut, TermOut, created_or_existing, lookup
 from taxonomy.models import SkillTag
 
-from . import selectors, services
-from .models import AssignmentProposal, CheckIn, Goal, Mentorship
+from . import programme, selectors, services
+from .models import AssignmentProposal, CheckIn, Goal, MenteeProfile, MentorProfile, Mentorship
 
 router = Router(tags=["mentoring"])
+
+CoachingStyleName = Literal["deal_reviews", "role_play", "structured", "ad_hoc"]  # models.CoachingStyle
+LanguageCode = Literal["en", "es", "pt", "fr", "de", "it", "nl", "sv", "pl", "ar", "hi", "ja", "ko", "zh", "yo"]
 ERRORS = {**COMMON_ERRORS, 409: ErrorOut}
 
 
@@ -42,22 +46,7 @@ def _call(fn: Callable[..., Any], **kwargs: Any) -> Any:
 # --- Schemas -----------------------------------------------------------------------------------
 
 
-class PersonOut(Schema):
-    id: int
-    username: str
-    display_name: str
-    url: str
-
-    @staticmethod
-    def resolve_display_name(obj) -> str:
-        return obj.name
-
-    @staticmethod
-    def resolve_url(obj) -> str:
-        return obj.get_absolute_url()
-
-
-class MentorOut(PersonOut):
+class MentorOut(PersonRefOut):
     title: str
     region: str
     timezone: str
@@ -83,9 +72,9 @@ class MentorshipOut(Schema):
     url: str
     status: str
     origin: str
-    mentee: PersonOut
-    mentor: PersonOut
-    requested_by: PersonOut | None
+    mentee: PersonRefOut
+    mentor: PersonRefOut
+    requested_by: PersonRefOut | None
     message: str
     message_html: str
     match_score: float | None
@@ -104,16 +93,11 @@ class MentorshipOut(Schema):
         return obj.get_absolute_url()
 
 
-class SkillOut(Schema):
-    id: int
-    name: str
-
-
 class GoalOut(Schema):
     id: int
     mentorship_id: int
     title: str
-    skill: SkillOut | None
+    skill: TermOut | None
     target_date: date | None
     status: str
     created_at: datetime
@@ -134,7 +118,7 @@ class CheckInOut(Schema):
 
 
 class FitOut(Schema):
-    rater: PersonOut
+    rater: PersonRefOut
     rating: int
     comment: str
     created_at: datetime
@@ -216,8 +200,8 @@ class AssignmentIn(Schema):
 
 class PairOut(Schema):
     id: int
-    mentee: PersonOut
-    mentor: PersonOut
+    mentee: PersonRefOut
+    mentor: PersonRefOut
     score: float
     reasons: list[str]
     mentorship_id: int | None
@@ -372,21 +356,29 @@ def mentorship(request: HttpRequest, mentorship_id: int):
     return _detail(request, _mentorship(request, mentorship_id))
 
 
-@router.post("/mentorships/{mentorship_id}/complete", response={200: MentorshipOut, **ERRORS}, summary="Complete")
+@router.post(
+    "/mentorships/{mentorship_id}/complete", response={200: MentorshipOut, **ERRORS}, summary="Complete a mentorship"
+)
 def complete(request: HttpRequest, mentorship_id: int, payload: CompleteIn):
     m = _mentorship(request, mentorship_id, "mentoring.end")
     _call(services.mentorship_complete, mentorship=m, by=request.auth, note=payload.note)
     return selectors.mentorships_base().get(pk=m.pk)
 
 
-@router.post("/mentorships/{mentorship_id}/end", response={200: MentorshipOut, **ERRORS}, summary="End early")
+@router.post(
+    "/mentorships/{mentorship_id}/end", response={200: MentorshipOut, **ERRORS}, summary="End a mentorship early"
+)
 def end_early(request: HttpRequest, mentorship_id: int, payload: EndIn):
     m = _mentorship(request, mentorship_id, "mentoring.end")
     _call(services.mentorship_end_early, mentorship=m, by=request.auth, reason=payload.reason)
     return selectors.mentorships_base().get(pk=m.pk)
 
 
-@router.post("/mentorships/{mentorship_id}/sharing", response={200: MentorshipOut, **ERRORS}, summary="Manager access")
+@router.post(
+    "/mentorships/{mentorship_id}/sharing",
+    response={200: MentorshipOut, **ERRORS},
+    summary="Let the mentee's manager see goals and check-ins (or not)",
+)
 def sharing(request: HttpRequest, mentorship_id: int, payload: SharingIn):
     """The mentee lets their manager see goals, check-ins and the coaching thread (or not)."""
     m = _mentorship(request, mentorship_id, "mentoring.share")
@@ -394,7 +386,9 @@ def sharing(request: HttpRequest, mentorship_id: int, payload: SharingIn):
     return selectors.mentorships_base().get(pk=m.pk)
 
 
-@router.get("/mentorships/{mentorship_id}/goals", response={200: list[GoalOut], **COMMON_ERRORS}, summary="Goals")
+@router.get(
+    "/mentorships/{mentorship_id}/goals", response={200: list[GoalOut], **COMMON_ERRORS}, summary="A mentorship's goals"
+)
 def goals(request: HttpRequest, mentorship_id: int):
     m = _mentorship(request, mentorship_id, "mentoring.view_private")
     return list(m.goals.all())
@@ -435,14 +429,20 @@ def update_goal(request: HttpRequest, goal_id: int, payload: GoalPatch):
     )
 
 
-@router.get("/mentorships/{mentorship_id}/checkins", response={200: list[CheckInOut], **COMMON_ERRORS})
+@router.get(
+    "/mentorships/{mentorship_id}/checkins",
+    response={200: list[CheckInOut], **COMMON_ERRORS},
+    summary="A mentorship's check-ins",
+)
 def checkins(request: HttpRequest, mentorship_id: int):
     """Check-ins, oldest first."""
     m = _mentorship(request, mentorship_id, "mentoring.view_private")
     return list(m.checkins.all())
 
 
-@router.post("/mentorships/{mentorship_id}/checkins", response={201: CheckInOut, **ERRORS}, summary="Schedule")
+@router.post(
+    "/mentorships/{mentorship_id}/checkins", response={201: CheckInOut, **ERRORS}, summary="Schedule a check-in"
+)
 def schedule_checkin(request: HttpRequest, mentorship_id: int, payload: CheckInIn):
     m = _mentorship(request, mentorship_id, "mentoring.coach")
     checkin = _call(
@@ -461,7 +461,11 @@ def _checkin(request: HttpRequest, checkin_id: int) -> CheckIn:
     return checkin
 
 
-@router.post("/checkins/{checkin_id}/complete", response={200: CheckInOut, **ERRORS}, summary="Notes and next steps")
+@router.post(
+    "/checkins/{checkin_id}/complete",
+    response={200: CheckInOut, **ERRORS},
+    summary="Complete a check-in with notes and next steps",
+)
 def complete_checkin(request: HttpRequest, checkin_id: int, payload: CheckInDoneIn):
     checkin = _checkin(request, checkin_id)
     return _call(
@@ -509,12 +513,20 @@ def propose(request: HttpRequest, payload: AssignmentIn):
     return Status(201, proposal)
 
 
-@router.get("/assignments/{proposal_id}", response={200: ProposalOut, **COMMON_ERRORS}, summary="A proposal")
+@router.get(
+    "/assignments/{proposal_id}",
+    response={200: ProposalOut, **COMMON_ERRORS},
+    summary="A cohort proposal with its pairs",
+)
 def proposal(request: HttpRequest, proposal_id: int):
     return _proposal(request, proposal_id)
 
 
-@router.post("/assignments/{proposal_id}/confirm", response={200: ProposalOut, **ERRORS}, summary="Confirm")
+@router.post(
+    "/assignments/{proposal_id}/confirm",
+    response={200: ProposalOut, **ERRORS},
+    summary="Confirm a cohort proposal: send its requests to the mentors",
+)
 def confirm(request: HttpRequest, proposal_id: int, payload: ConfirmIn):
     """Send each chosen pair to its mentor as a request (they accept or decline). Pairs whose
     state moved since the proposal are skipped, with the reason in `skipped`."""
@@ -522,7 +534,434 @@ def confirm(request: HttpRequest, proposal_id: int, payload: ConfirmIn):
     return _call(services.assignment_confirm, proposal=p, by=request.auth, pair_ids=payload.pair_ids)
 
 
-@router.post("/assignments/{proposal_id}/discard", response={200: ProposalOut, **ERRORS}, summary="Discard")
+@router.post(
+    "/assignments/{proposal_id}/discard", response={200: ProposalOut, **ERRORS}, summary="Discard a cohort proposal"
+)
 def discard(request: HttpRequest, proposal_id: int):
     p = _proposal(request, proposal_id)
     return _call(services.assignment_discard, proposal=p, by=request.auth)
+
+
+class ProposalSummaryOut(Schema):
+    id: int
+    url: str
+    status: str
+    created_at: datetime
+    created_by: PersonRefOut | None
+    confirmed_at: datetime | None
+    include_active: bool
+    total_score: float
+    mentee_count: int
+    mentor_count: int
+    pair_count: int
+    confirmed_count: int
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        return obj.get_absolute_url()
+
+
+@router.get(
+    "/assignments",
+    response={200: list[ProposalSummaryOut], **COMMON_ERRORS},
+    summary="Cohort proposals, newest first (managers)",
+)
+@paginate
+def proposals(request: HttpRequest, status: Literal["proposed", "confirmed", "discarded"] | None = None):
+    """Each with its pair count and how many were confirmed; the pairs are in `GET /assignments/{id}`."""
+    policy.require(request.auth, "mentoring.manage_programme")
+    qs = selectors.proposals_list()
+    return qs.filter(status=status) if status else qs
+
+
+# --- Profiles ---------------------------------------------------------------------------------------
+
+
+class SkillLevelOut(Schema):
+    id: int
+    name: str
+    slug: str
+    level: int = Field(..., description="1 (can coach the basics), 2 (strong) or 3 (expert).")
+    level_label: str
+
+
+class MentorProfileOut(Schema):
+    person: PersonRefOut
+    url: str
+    accepting: bool
+    capacity: int
+    seats_taken: int
+    languages: list[str] = Field(..., description="ISO 639-1 codes, e.g. en, es.")
+    styles: list[str] = Field(..., description="deal_reviews, role_play, structured, ad_hoc")
+    how_i_coach: str
+    how_i_coach_html: str
+    skills: list[SkillLevelOut]
+    timezone: str
+    region: str
+    updated_at: datetime
+
+
+class SkillLevelIn(Schema):
+    skill: int | str = Field(..., description="Skill tag id or slug")
+    level: int = Field(..., ge=1, le=3, description="1 (basics), 2 (strong) or 3 (expert)")
+
+
+class MentorProfileIn(Schema):
+    accepting: bool = True
+    capacity: int = Field(..., ge=1, le=20, description="The most mentees you coach at once.")
+    languages: list[LanguageCode] = Field(["en"], max_length=15)
+    styles: list[CoachingStyleName] = Field([], max_length=4)
+    how_i_coach: str = Field("", max_length=2000, description="Markdown")
+    skills: list[SkillLevelIn] = Field(..., max_length=50, description="At least one skill you can coach")
+    timezone: str | None = Field(None, description="Your time zone (IANA name); default: unchanged")
+    region: str | None = Field(None, description="na, latam, emea or apac; default: unchanged")
+
+
+class GapOut(Schema):
+    stage_id: int
+    stage: str
+    rate: float
+    team_rate: float
+    decided: int
+    team_decided: int
+
+
+class MenteeProfileOut(Schema):
+    person: PersonRefOut
+    url: str
+    goals: list[TermOut]
+    preferred_style: str
+    preferred_time: str = Field(..., description="morning, midday, afternoon or any (your local time)")
+    languages: list[str] = Field(..., description="The first is the one you prefer.")
+    about: str
+    about_html: str
+    share_with_manager: bool
+    timezone: str
+    inferred_gaps: list[GapOut] = Field(
+        ..., description="Stages where your success rate lags the team's, from your practices (computed)."
+    )
+    matches_computed_at: datetime | None
+    updated_at: datetime
+
+
+class MenteeProfileIn(Schema):
+    goals: list[int | str] = Field([], max_length=20, description="Skill tag ids or slugs (at most six)")
+    preferred_style: Literal["", "deal_reviews", "role_play", "structured", "ad_hoc"] = Field(
+        "", description="Empty: no preference"
+    )
+    preferred_time: Literal["morning", "midday", "afternoon", "any"] = Field("any", description="In your local time")
+    languages: list[LanguageCode] = Field(["en"], max_length=15, description="The first is the one you prefer")
+    about: str = Field("", max_length=2000, description="Markdown; shown to the mentors you ask")
+    share_with_manager: bool = False
+    timezone: str | None = Field(None, description="Your time zone (IANA name); default: unchanged")
+
+
+def _mentor_profile_out(user: User) -> dict:
+    profile = selectors.mentor_profile_for(user)
+    if profile is None:
+        raise Http404("You have no mentor profile yet; create it with PUT /api/v1/mentoring/profile/mentor.")
+    return {
+        "person": profile.user,
+        "url": "/mentoring/profile/mentor/",
+        "accepting": profile.accepting,
+        "capacity": profile.capacity,
+        "seats_taken": profile.seats_taken,
+        "languages": profile.languages,
+        "styles": profile.styles,
+        "how_i_coach": profile.how_i_coach,
+        "how_i_coach_html": profile.how_i_coach_html,
+        "skills": [
+            {
+                "id": sl.skill_id,
+                "name": sl.skill.name,
+                "slug": sl.skill.slug,
+                "level": sl.level,
+                "level_label": sl.get_level_display(),
+            }
+            for sl in profile.skill_levels.all()
+        ],
+        "timezone": profile.user.timezone,
+        "region": profile.user.region,
+        "updated_at": profile.updated_at,
+    }
+
+
+def _mentee_profile_out(user: User) -> dict:
+    profile = selectors.mentee_profile_for(user)
+    if profile is None:
+        raise Http404("You have no mentee profile yet; create it with PUT /api/v1/mentoring/profile/mentee.")
+    return {
+        "person": user,
+        "url": "/mentoring/profile/mentee/",
+        "goals": list(profile.goals.all()),
+        "preferred_style": profile.preferred_style,
+        "preferred_time": profile.preferred_time,
+        "languages": profile.languages,
+        "about": profile.about,
+        "about_html": profile.about_html,
+        "share_with_manager": profile.share_with_manager,
+        "timezone": user.timezone,
+        "inferred_gaps": profile.inferred_gaps or [],
+        "matches_computed_at": profile.matches_computed_at,
+        "updated_at": profile.updated_at,
+    }
+
+
+@router.get(
+    "/profile/mentor", response={200: MentorProfileOut, **COMMON_ERRORS}, summary="Your mentor profile (mentors)"
+)
+def get_mentor_profile(request: HttpRequest):
+    """404 until you have saved one."""
+    policy.require(request.auth, "mentoring.mentor_profile")
+    return _mentor_profile_out(request.auth)
+
+
+@router.put(
+    "/profile/mentor",
+    response={200: MentorProfileOut, 201: MentorProfileOut, **COMMON_ERRORS},
+    summary="Create or replace your mentor profile (mentors)",
+)
+def put_mentor_profile(request: HttpRequest, payload: MentorProfileIn):
+    """201 the first time, 200 after. Mentees' matches are recomputed in the background."""
+    user = request.auth
+    policy.require(user, "mentoring.mentor_profile")
+    skills: dict[int, int] = {}
+    for item in payload.skills:
+        skill = lookup(SkillTag.objects.active(), item.skill, field="skills", label="skill tag")
+        skills[skill.pk] = item.level
+    existed = MentorProfile.objects.filter(user=user).exists()
+    services.mentor_profile_save(
+        user=user,
+        capacity=payload.capacity,
+        accepting=payload.accepting,
+        languages=payload.languages,
+        styles=payload.styles,
+        how_i_coach=payload.how_i_coach,
+        skills=skills,
+        timezone_name=payload.timezone,
+        region=payload.region,
+    )
+    return Status(201 if not existed else 200, _mentor_profile_out(user))
+
+
+@router.get("/profile/mentee", response={200: MenteeProfileOut, **COMMON_ERRORS}, summary="Your mentee profile")
+def get_mentee_profile(request: HttpRequest):
+    """What you want to grow and how you like to be coached; 404 until you have saved one."""
+    policy.require(request.auth, "mentoring.use")
+    return _mentee_profile_out(request.auth)
+
+
+@router.put(
+    "/profile/mentee",
+    response={200: MenteeProfileOut, 201: MenteeProfileOut, **COMMON_ERRORS},
+    summary="Create or replace your mentee profile",
+)
+def put_mentee_profile(request: HttpRequest, payload: MenteeProfileIn):
+    """201 the first time, 200 after. Your matches are recomputed at once."""
+    user = request.auth
+    policy.require(user, "mentoring.use")
+    goals = [lookup(SkillTag.objects.active(), g, field="goals", label="skill tag") for g in payload.goals]
+    existed = MenteeProfile.objects.filter(user=user).exists()
+    services.mentee_profile_save(
+        user=user,
+        goals=goals,
+        preferred_style=payload.preferred_style,
+        preferred_time=payload.preferred_time,
+        languages=payload.languages,
+        about=payload.about,
+        share_with_manager=payload.share_with_manager,
+        timezone_name=payload.timezone,
+    )
+    return Status(201 if not existed else 200, _mentee_profile_out(user))
+
+
+# --- The mentor's dashboard ----------------------------------------------------------------------------
+
+
+class DashboardPracticeOut(Schema):
+    id: int
+    technique_id: int
+    technique: str
+    stage: str
+    response: str
+    practised_at: datetime
+
+
+class DashboardOutcomesOut(Schema):
+    recent_decided: int
+    recent_rate: float | None
+    before_decided: int
+    before_rate: float | None
+
+
+class DashboardQuestionOut(Schema):
+    title: str
+    url: str
+    asked_at: datetime
+    answers: int
+    accepted: bool
+
+
+class DashboardRowOut(Schema):
+    mentorship: MentorshipOut
+    open_goals: list[GoalOut]
+    goals_achieved: int
+    next_checkin: CheckInOut | None
+    last_checkin: CheckInOut | None
+    practices: list[DashboardPracticeOut] = Field(..., description="The mentee's latest practices (5 at most).")
+    outcomes: DashboardOutcomesOut | None = Field(
+        ..., description="Decided practices and success rate in the last 30 days and before."
+    )
+    questions: list[DashboardQuestionOut] = Field(..., description="Questions the mentee asked lately.")
+
+
+class MentorDashboardOut(Schema):
+    url: str
+    mentees: list[DashboardRowOut]
+    requests: list[MentorshipOut] = Field(..., description="Requests waiting for your answer.")
+    profile: MentorProfileOut | None
+
+
+@router.get(
+    "/dashboard", response={200: MentorDashboardOut, **COMMON_ERRORS}, summary="Your mentees at a glance (mentors)"
+)
+def mentor_dashboard(request: HttpRequest):
+    """Each active mentee with open goals, the next and last check-in, latest practices, outcomes and
+    questions. A fixed number of queries, however many mentees."""
+    policy.require(request.auth, "mentoring.mentor_dashboard")
+    data = selectors.mentor_dashboard(mentor=request.auth)
+    return {
+        "url": "/mentoring/dashboard/",
+        "mentees": [
+            {
+                "mentorship": row["mentorship"],
+                "open_goals": row["goals"],
+                "goals_achieved": row["goals_done"],
+                "next_checkin": row["next_checkin"],
+                "last_checkin": row["last_checkin"],
+                "practices": [
+                    {
+                        "id": p.pk,
+                        "technique_id": p.technique_id,
+                        "technique": p.technique.title,
+                        "stage": p.stage.name,
+                        "response": p.response,
+                        "practised_at": p.practised_at,
+                    }
+                    for p in row["practices"]
+                ],
+                "outcomes": row["outcomes"],
+                "questions": row["questions"],
+            }
+            for row in data["rows"]
+        ],
+        "requests": data["requests"],
+        "profile": _mentor_profile_out(request.auth) if data["profile"] is not None else None,
+    }
+
+
+# --- The programme (managers) ----------------------------------------------------------------------------
+
+
+class RampGroupOut(Schema):
+    ramped: int = Field(..., description="People who reached the ramp event")
+    ramping: int = Field(..., description="People still ramping (counted, not dropped)")
+    median: float | None
+    mean: float | None
+
+
+class RampDifferenceOut(Schema):
+    median_days: float = Field(..., description="Median ramp days, mentored minus not mentored")
+    ci_low: float
+    ci_high: float
+    confidence: float
+
+
+class RampOut(Schema):
+    event: str
+    event_label: str
+    window_days: int
+    mentored_within_days: int
+    min_group: int
+    enough_data: bool = Field(..., description="False below min_group people per group: no comparison is made")
+    mentored: RampGroupOut
+    not_mentored: RampGroupOut
+    difference: RampDifferenceOut | None
+
+
+class EffectOut(Schema):
+    before_rate: float
+    after_rate: float
+    change: float
+    ci_low: float
+    ci_high: float
+    before_n: int
+    after_n: int
+
+
+class MentorEffectOut(Schema):
+    mentor_id: int
+    mentor_name: str
+    mentor_url: str
+    mentees: int
+    ramped: int
+    median_ramp: float | None
+    counted: int = Field(..., description="Mentees with enough practices before and after to compare")
+    change: EffectOut | None = Field(..., description="Success rate after the mentorship started minus before")
+
+
+class CapacityOut(Schema):
+    mentor: PersonRefOut
+    accepting: bool
+    capacity: int
+    seats_taken: int
+    active: int
+    pending: int
+
+
+class ProgrammeCountsOut(Schema):
+    active: int
+    requested: int
+    completed: int
+    ended_early: int
+    declined: int
+    new_hires_without_mentor: int
+
+
+class ProgrammeOut(Schema):
+    url: str
+    counts: ProgrammeCountsOut
+    ramp: RampOut = Field(..., description="Observational: ramp time of recent starters, mentored or not")
+    mentors: list[MentorEffectOut]
+    capacity: list[CapacityOut]
+    computed_at: datetime = Field(..., description="When the heavy numbers (ramp, mentors) were computed")
+
+
+@router.get(
+    "/programme",
+    response={200: ProgrammeOut, **COMMON_ERRORS},
+    summary="Does mentoring work? The programme's numbers (managers)",
+)
+def programme_numbers(request: HttpRequest):
+    """Ramp time mentored vs not (with a bootstrap interval, or `enough_data: false`), each mentor's
+    mentees' results, capacity and headline counts. The heavy numbers are cached and refreshed hourly."""
+    policy.require(request.auth, "mentoring.manage_programme")
+    overview = programme.programme_overview()
+    return {
+        "url": "/mentoring/programme/",
+        "counts": programme.programme_counts(),
+        "ramp": overview["ramp"],
+        "mentors": overview["mentors"],
+        "capacity": [
+            {
+                "mentor": p.user,
+                "accepting": p.accepting,
+                "capacity": p.capacity,
+                "seats_taken": p.seats_taken,
+                "active": p.active_count,
+                "pending": p.pending_count,
+            }
+            for p in programme.capacity_table()
+        ],
+        "computed_at": overview["computed_at"],
+    }

@@ -355,6 +355,16 @@ def mentor_dashboard(*, mentor: User, now: datetime | None = None) -> dict:
     }
 
 
+def proposals_list() -> QuerySet[AssignmentProposal]:
+    """Cohort proposals, newest first, with how many pairs each has and how many were confirmed."""
+    # Explicit order: Meta.ordering is not applied to a query with GROUP BY (the counts).
+    return (
+        AssignmentProposal.objects.select_related("created_by", "confirmed_by")
+        .annotate(pair_count=Count("pairs"), confirmed_count=Count("pairs", filter=Q(pairs__mentorship__isnull=False)))
+        .order_by("-created_at", "-pk")
+    )
+
+
 def proposals_recent(limit: int = 10) -> list[AssignmentProposal]:
     return list(AssignmentProposal.objects.select_related("created_by", "confirmed_by")[:limit])
 

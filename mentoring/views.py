@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -627,11 +626,7 @@ def assignments(request: HttpRequest) -> HttpResponse:
         "mentoring/assignments.html",
         {
             "form": form,
-            "proposals": list(
-                AssignmentProposal.objects.select_related("created_by").annotate(
-                    pair_count=Count("pairs"), confirmed_count=Count("pairs", filter=Q(pairs__mentorship__isnull=False))
-                )[:30]
-            ),
+            "proposals": list(selectors.proposals_list()[:30]),
         },
         status=422 if form.errors else 200,
     )

@@ -19,6 +19,8 @@ CLEAN = (
     "DJANGO_ENV",
     "TEST_REDIS_URL",
     "PYTHONPATH",
+    # Set by tests/browser/conftest.py for Playwright; `check --deploy` rightly refuses it.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
 
 PRINT_SETTINGS = (

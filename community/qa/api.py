@@ -1,5 +1,8 @@
-"""The questions-and-answers API: /questions, /questions/{id}, /questions/{id}/answers,
-/posts/{id}/vote and /answers/{id}/accept.
+"""The questions-and-answers API: questions and answers (ask, answer, edit, revisions), votes,
+acceptance, comments, flags and the moderation queue, follows, and reputation.
+
+/questions, /questions/{id}, /questions/{id}/answers, /posts/{id}/vote and /answers/{id}/accept
+are a public contract (issue 4).
 
 A *post* is a question or an answer; both share one id space (the `Post` table), so
 `/posts/{id}/vote` needs no type. Errors follow core.api: 404 for what does not exist or is
@@ -7,42 +10,41 @@ hidden from the caller, 403 with a sentence when the policy refuses, 422 with fi
 429 (with Retry-After) when a new account posts too fast.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: django-ninja evaluates a paginated view's parameter
+# types in the pagination wrapper's module, where names such as the Literal aliases below are unknown.
 
 from datetime import datetime
+from typing import Literal
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, JsonResponse
-from ninja import Field, Router, Schema, Status
+from django.http import Http404, HttpRequest, JsonResponse
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from accounts import policy
-from community.models import Answer, DealSize, Question
-from core.api import COMMON_ERRORS, ErrorOut
-from taxonomy.models import BuyerPersona, Industry, SalesStage
+from community.models import Answer, DealSize, Follow, Post, Question
+from core.api import COMMON_ERRORS, ErrorOut, PersonRefOut, TermOut, created_or_existing, lookup, state_conflict
+from taxonomy.models import BuyerPersona, Industry, SalesStage, SkillTag
 
-from . import selectors, services
+from . import diffs, selectors, services
+from . import reputation as reputation_module
 
 router = Router(tags=["questions"])
 
-ERRORS = {**COMMON_ERRORS, 429: ErrorOut}
+ERRORS = COMMON_ERRORS
+RATE_LIMITED = {**COMMON_ERRORS, 429: ErrorOut}
 
 
 # --- Schemas ------------------------------------------------------------------------------------
 
 
-class PersonOut(Schema):
+class PersonReputationOut(Schema):
     id: int
     username: str
     display_name: str
     reputation: int
     url: str
-
-
-class TermOut(Schema):
-    id: int
-    slug: str
-    name: str
 
 
 class TagOut(Schema):
@@ -63,7 +65,7 @@ class CitationOut(Schema):
 
 class CommentOut(Schema):
     id: int
-    author: PersonOut | None
+    author: PersonReputationOut | None
     body: str
     body_html: str
     created_at: datetime
@@ -73,7 +75,7 @@ class AnswerOut(Schema):
     id: int = Field(description="The post id (votes use it)")
     url: str
     question_id: int
-    author: PersonOut | None
+    author: PersonReputationOut | None
     body: str
     body_html: str
     score: int
@@ -99,7 +101,7 @@ class QuestionSummaryOut(Schema):
     id: int = Field(description="The post id (votes use it)")
     url: str
     title: str
-    author: PersonOut | None
+    author: PersonReputationOut | None
     stage: TermOut | None
     persona: TermOut | None
     tags: list[TagOut]
@@ -111,7 +113,7 @@ class QuestionSummaryOut(Schema):
     accepted_answer_id: int | None
     is_closed: bool
     duplicate_of_id: int | None
-    asked_to: list[PersonOut]
+    asked_to: list[PersonReputationOut]
     created_at: datetime
     last_activity_at: datetime
 
@@ -300,7 +302,9 @@ def _resolve(model, value, field: str, label: str):
 # --- Endpoints ------------------------------------------------------------------------------------
 
 
-@router.get("/questions", response=list[QuestionSummaryOut], summary="Questions, newest first (or a tab)")
+@router.get(
+    "/questions", response={200: list[QuestionSummaryOut], **ERRORS}, summary="Questions, newest first (or a tab)"
+)
 @paginate
 def list_questions(request: HttpRequest, tab: str = "newest", tag: str = "", stage: str = "", persona: str = ""):
     """Tabs: `newest`, `active`, `unanswered`, `votes`, `mine`, `asked` (asked to me), `following`.
@@ -328,7 +332,7 @@ class _Shaped:
         return [_summary(q) for q in self.qs[item]]
 
 
-@router.post("/questions", response={201: QuestionOut, **ERRORS}, summary="Ask a question (routes it)")
+@router.post("/questions", response={201: QuestionOut, **RATE_LIMITED}, summary="Ask a question (routes it)")
 def create_question(request: HttpRequest, payload: QuestionIn):
     user = request.auth
     policy.require(user, "qa.ask")
@@ -353,14 +357,7 @@ def create_question(request: HttpRequest, payload: QuestionIn):
     return Status(201, _question_detail(question.pk, user))
 
 
-@router.get("/questions/{question_id}", response={200: QuestionOut, **ERRORS}, summary="A question with its answers")
-def get_question(request: HttpRequest, question_id: int):
-    """With its answers (accepted first, then by score), votes, comments and the caller's own votes."""
-    policy.require(request.auth, "qa.view")
-    return _question_detail(question_id, request.auth)
-
-
-@router.post("/questions/{question_id}/answers", response={201: AnswerOut, **ERRORS}, summary="Answer a question")
+@router.post("/questions/{question_id}/answers", response={201: AnswerOut, **RATE_LIMITED}, summary="Answer a question")
 def create_answer(request: HttpRequest, question_id: int, payload: AnswerIn):
     user = request.auth
     question = selectors.question_get(pk=question_id, user=user)
@@ -397,3 +394,509 @@ def accept(request: HttpRequest, answer_id: int):
         raise Answer.DoesNotExist
     services.answer_accept(answer=answer, user=user)
     return {"question_id": answer.question_id, "accepted_answer_id": answer.pk}
+
+
+# --- Editing and revisions --------------------------------------------------------------------------
+
+
+class QuestionPatchIn(Schema):
+    """Only the fields sent change; `summary` says what changed (shown in the history)."""
+
+    title: str = Field(None, max_length=200)
+    body: str = Field(None, max_length=20_000)
+    stage: int | str | None = Field(None, description="Sales stage id or slug; null clears it")
+    persona: int | str | None = Field(None, description="Buyer persona id or slug; null clears it")
+    tags: list[str] = Field(None, max_length=10, description="Replaces the tags (skill tags and free-form ones)")
+    deal_industry: int | str | None = None
+    deal_size: str = Field(None, description="Deal size band: " + ", ".join(DealSize.values) + ", or empty")
+    deal_stage: int | str | None = None
+    summary: str = Field("", max_length=200)
+
+
+class AnswerPatchIn(Schema):
+    body: str = Field(None, max_length=20_000)
+    technique_ids: list[int] = Field(None, max_length=20, description="Replaces the cited techniques")
+    summary: str = Field("", max_length=200)
+
+
+@router.patch("/answers/{answer_id}", response={200: AnswerOut, **ERRORS}, summary="Edit an answer")
+def edit_answer(request: HttpRequest, answer_id: int, payload: AnswerPatchIn):
+    """Its author, or a manager. Every edit is kept as a revision (`GET /posts/{id}/revisions`)."""
+    user = request.auth
+    answer = Answer.objects.visible_to(user).select_related("question").get(pk=answer_id)
+    selectors.question_get(pk=answer.question_id, user=user)  # an answer under a hidden question: 404
+    policy.require(user, "qa.edit", answer)
+    sent = payload.model_dump(exclude_unset=True)
+    if "technique_ids" in sent:
+        techniques = services.resolve_techniques(sent["technique_ids"] or [])
+    else:
+        techniques = [c.technique for c in answer.citations.select_related("technique")]
+    services.answer_edit(
+        answer=answer,
+        editor=user,
+        body=sent.get("body", answer.body),
+        techniques=techniques,
+        summary=payload.summary,
+    )
+    detail = _question_detail(answer.question_id, user)
+    return next(a for a in detail["answers"] if a["id"] == answer.pk)
+
+
+class DiffLineOut(Schema):
+    op: str = Field(description="equal, insert, delete or skip (unchanged lines left out)")
+    text: str
+
+
+class ChangesOut(Schema):
+    title: list[DiffLineOut]
+    tags: list[DiffLineOut]
+    body: list[DiffLineOut]
+
+
+class RevisionOut(Schema):
+    number: int
+    url: str
+    editor: PersonReputationOut | None
+    created_at: datetime
+    summary: str
+    title: str
+    tags: str
+    body: str
+    first: bool = Field(description="The original version (its `changes` show it whole)")
+    changes: ChangesOut = Field(description="What changed since the revision before, line by line")
+
+
+def _visible_post(request: HttpRequest, post_id: int):
+    try:
+        return selectors.post_visible(pk=post_id, user=request.auth)
+    except Post.DoesNotExist as exc:
+        raise Http404("No such question or answer.") from exc
+
+
+@router.get(
+    "/posts/{post_id}/revisions",
+    response={200: list[RevisionOut], **ERRORS},
+    summary="A question's or answer's revisions, newest first, with diffs",
+)
+@paginate
+def revisions(request: HttpRequest, post_id: int):
+    policy.require(request.auth, "qa.view")
+    post = _visible_post(request, post_id)
+    url = f"/questions/posts/{post.pk}/history/"
+    return [
+        {
+            "number": row["revision"].number,
+            "url": url,
+            "editor": _person(row["revision"].editor),
+            "created_at": row["revision"].created_at,
+            "summary": row["revision"].summary,
+            "title": row["revision"].title,
+            "tags": row["revision"].tags,
+            "body": row["revision"].body,
+            "first": row["first"],
+            "changes": {
+                name: [{"op": line.op, "text": line.text} for line in row[name]] for name in ("title", "tags", "body")
+            },
+        }
+        for row in diffs.revision_diffs(selectors.revisions_for(post=post))
+    ]
+
+
+# --- Comments ---------------------------------------------------------------------------------------
+
+
+class PostCommentOut(CommentOut):
+    post_id: int
+    url: str
+
+
+class CommentIn(Schema):
+    body: str = Field(max_length=1000, description="Markdown; @username mentions notify that person")
+
+
+def _comment_out(comment, question_id: int) -> dict:
+    return {
+        **_comments([comment])[0],
+        "post_id": comment.post_id,
+        "url": f"/questions/{question_id}/#comment-{comment.pk}",
+    }
+
+
+@router.get("/posts/{post_id}/comments", response={200: list[PostCommentOut], **ERRORS}, summary="Comments on a post")
+@paginate
+def list_comments(request: HttpRequest, post_id: int):
+    """Oldest first."""
+    policy.require(request.auth, "qa.view")
+    post = _visible_post(request, post_id)
+    question_id = selectors.question_id_of(post)
+    return [_comment_out(c, question_id) for c in selectors.comments_for(post_ids=[post.pk], user=request.auth)]
+
+
+@router.post(
+    "/posts/{post_id}/comments",
+    response={201: PostCommentOut, 409: ErrorOut, **RATE_LIMITED},
+    summary="Comment on a question or answer",
+)
+def create_comment(request: HttpRequest, post_id: int, payload: CommentIn):
+    """For clarifications (answers go to `/questions/{id}/answers`). The post's author is notified.
+    A hidden post answers 409; new accounts posting too fast, 429."""
+    user = request.auth
+    post = _visible_post(request, post_id)
+    policy.require(user, "qa.comment", post)
+    try:
+        comment = services.comment_create(post=post, author=user, body=payload.body)
+    except services.RateLimited as exc:
+        return _rate_limited(exc)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            raise
+        raise state_conflict(exc) from exc
+    comment = selectors.comments_for(post_ids=[post.pk], user=user).get(pk=comment.pk)
+    return Status(201, _comment_out(comment, selectors.question_id_of(post)))
+
+
+# --- Flags and moderation -------------------------------------------------------------------------
+
+
+class FlagIn(Schema):
+    reason: Literal["spam", "wrong", "offensive"]
+    note: str = Field(max_length=500, description="What a manager should look at")
+
+
+class FlagOut(Schema):
+    id: int
+    post_id: int
+    reason: str
+    note: str
+    created_at: datetime
+    resolution: str = Field(description="Empty while open; hidden, duplicate or dismissed once a manager decided")
+
+
+@router.post(
+    "/posts/{post_id}/flags",
+    response={201: FlagOut, 409: ErrorOut, **ERRORS},
+    summary="Flag a post for a manager (spam, wrong, offensive)",
+)
+def flag(request: HttpRequest, post_id: int, payload: FlagIn):
+    """Not your own post (403). Enough flags from trusted members hide the post until a manager
+    decides. Flagging the same post again while your flag is open answers 409."""
+    post = _visible_post(request, post_id)
+    policy.require(request.auth, "qa.flag", post)
+    try:
+        created = services.flag_create(post=post, user=request.auth, reason=payload.reason, note=payload.note)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            raise
+        raise state_conflict(exc) from exc
+    return Status(201, created)
+
+
+class QueueFlagOut(Schema):
+    id: int
+    user: PersonRefOut
+    reason: str
+    note: str
+    trusted: bool = Field(description="The flagger was trusted (their flags count towards hiding)")
+    created_at: datetime
+
+
+class QuestionRefOut(Schema):
+    id: int
+    title: str
+    url: str
+
+
+class QueueEntryOut(Schema):
+    post_id: int
+    kind: str = Field(description="question or answer")
+    url: str
+    question: QuestionRefOut | None
+    author: PersonRefOut | None
+    body: str
+    body_html: str
+    is_hidden: bool
+    hidden_reason: str
+    trusted_flags: int
+    flags: list[QueueFlagOut]
+
+
+@router.get(
+    "/questions/moderation",
+    response={200: list[QueueEntryOut], **ERRORS},
+    summary="Flagged questions and answers (managers)",
+)
+@paginate
+def moderation_queue(request: HttpRequest):
+    """Posts with open flags, hidden ones first, then the most flagged. A fixed number of queries."""
+    policy.require(request.auth, "qa.moderate")
+    out = []
+    for entry in selectors.moderation_queue():
+        post, question = entry["post"], entry["question"]
+        url = question.get_absolute_url() if question else ""
+        out.append(
+            {
+                "post_id": post.pk,
+                "kind": post.kind,
+                "url": url if entry["is_question"] or not url else f"{url}#post-{post.pk}",
+                "question": {"id": question.pk, "title": question.title, "url": url} if question else None,
+                "author": post.author,
+                "body": post.body,
+                "body_html": post.body_html,
+                "is_hidden": post.is_hidden,
+                "hidden_reason": post.hidden_reason,
+                "trusted_flags": entry["trusted"],
+                "flags": entry["flags"],
+            }
+        )
+    return out
+
+
+class PostModerateIn(Schema):
+    action: Literal["hide", "duplicate", "dismiss", "unhide"] = Field(
+        description="hide it, close it as a duplicate (questions), dismiss the flags, or show it again"
+    )
+    duplicate_of: int | None = Field(None, description="With `duplicate`: the original question's id")
+    note: str = Field("", max_length=500, description="Sent to the author with hide and duplicate")
+
+
+class ModeratedOut(Schema):
+    id: int
+    kind: str
+    url: str
+    is_hidden: bool
+    hidden_reason: str
+    duplicate_of_id: int | None
+
+
+@router.post("/posts/{post_id}/moderate", response={200: ModeratedOut, **ERRORS}, summary="Moderate a post (managers)")
+def moderate(request: HttpRequest, post_id: int, payload: PostModerateIn):
+    """Resolves the post's open flags. The author is told when their post is hidden or closed."""
+    policy.require(request.auth, "qa.moderate")
+    post = Post.objects.filter(pk=post_id).first()
+    if post is None:
+        raise Http404("No such question or answer.")
+    original = None
+    if payload.duplicate_of is not None:
+        original = Question.objects.filter(pk=payload.duplicate_of).first()
+        if original is None:
+            raise ValidationError({"duplicate_of": [f"There is no question number {payload.duplicate_of}."]})
+    post = services.post_moderate(
+        post=post, moderator=request.auth, action=payload.action, duplicate_of=original, note=payload.note
+    )
+    question_id = selectors.question_id_of(post)
+    duplicate_of_id = (
+        Question.objects.filter(pk=post.pk).values_list("duplicate_of_id", flat=True).first()
+        if post.kind == "question"
+        else None
+    )
+    return {
+        "id": post.pk,
+        "kind": post.kind,
+        "url": f"/questions/{question_id}/" + ("" if post.pk == question_id else f"#post-{post.pk}"),
+        "is_hidden": post.is_hidden,
+        "hidden_reason": post.hidden_reason,
+        "duplicate_of_id": duplicate_of_id,
+    }
+
+
+# --- Follows ----------------------------------------------------------------------------------------
+
+
+class FollowIn(Schema):
+    target: Literal["tag", "stage", "question"]
+    id: int | str = Field(description="A skill tag or stage (id or slug), or a question id")
+
+
+class FollowOut(Schema):
+    id: int
+    target: str
+    tag: TermOut | None
+    stage: TermOut | None
+    question: QuestionRefOut | None
+    url: str = Field(description="The list of questions it covers, or the question")
+    created_at: datetime
+
+    @staticmethod
+    def resolve_question(obj) -> dict | None:
+        q = obj.question
+        return {"id": q.pk, "title": q.title, "url": q.get_absolute_url()} if q else None
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        if obj.target == "question" and obj.question_id:
+            return f"/questions/{obj.question_id}/"
+        if obj.target == "tag" and obj.tag_id:
+            return f"/questions/?tag={obj.tag.slug}"
+        if obj.target == "stage" and obj.stage_id:
+            return f"/questions/?stage={obj.stage.slug}"
+        return "/questions/?tab=following"
+
+
+@router.get("/follows", response={200: list[FollowOut], **ERRORS}, summary="What you follow")
+@paginate
+def list_follows(request: HttpRequest, target: Literal["tag", "stage", "question"] | None = None):
+    """Skill tags, stages and questions; new activity arrives per your notification settings.
+    `target` filters: tag, stage or question."""
+    policy.require(request.auth, "qa.follow")
+    return selectors.follows_list(user=request.auth, target=target or "")
+
+
+@router.post(
+    "/follows",
+    response={200: FollowOut, 201: FollowOut, **ERRORS},
+    summary="Follow a skill tag, a stage or a question",
+)
+def create_follow(request: HttpRequest, payload: FollowIn):
+    """201 when new; following again answers 200 with the same follow."""
+    user = request.auth
+    policy.require(user, "qa.follow")
+    if payload.target == "question":
+        text = str(payload.id)
+        obj = None
+        if text.isdigit():
+            obj = Question.objects.visible_to(user).filter(pk=int(text)).first()
+        if obj is None:
+            raise ValidationError({"id": [f"No question {text}."]})
+    else:
+        model = SkillTag if payload.target == "tag" else SalesStage
+        obj = lookup(model.objects.active(), payload.id, field="id", label=model._meta.verbose_name)
+    lookup_kwargs = {"user": user, "target": payload.target, payload.target: obj}
+    existed = Follow.objects.filter(**lookup_kwargs).exists()
+    services.follow_set(user=user, target=payload.target, obj=obj, on=True)
+    follow = Follow.objects.select_related("tag", "stage", "question").get(**lookup_kwargs)
+    return Status(*created_or_existing(follow, not existed))
+
+
+@router.delete("/follows/{follow_id}", response={204: None, **ERRORS}, summary="Stop following")
+def delete_follow(request: HttpRequest, follow_id: int):
+    policy.require(request.auth, "qa.follow")
+    follow = Follow.objects.filter(pk=follow_id, user=request.auth).select_related("tag", "stage", "question").first()
+    if follow is None:
+        raise Http404("You do not follow that.")
+    obj = getattr(follow, follow.target)
+    services.follow_set(user=request.auth, target=follow.target, obj=obj, on=False)
+    return Status(204, None)
+
+
+# --- Reputation ----------------------------------------------------------------------------------
+
+
+class ReputationReasonOut(Schema):
+    kind: str
+    label: str
+    points: int
+    count: int
+
+
+class ReputationOut(Schema):
+    person: PersonRefOut
+    points: int
+    breakdown: list[ReputationReasonOut] = Field(description="Points per reason, largest first")
+    questions: int
+    answers: int
+    accepted_answers: int
+
+
+class ContributorOut(Schema):
+    person: PersonRefOut
+    points: int = Field(description="Reputation earned since `since`")
+    posts: int = Field(description="Questions and answers written since `since`")
+    score: float = Field(description="The ranking score: points per post shrunk towards the team's mean")
+
+
+class TopContributorsOut(Schema):
+    since: datetime
+    team_points_per_post: float = Field(description="The mean that small samples are pulled towards")
+    prior_posts: int = Field(description="How many posts' weight that mean carries")
+    people: int = Field(description="People who earned points or posted since `since`")
+    items: list[ContributorOut]
+
+
+@router.get(
+    "/people/{username}/reputation",
+    response={200: ReputationOut, **ERRORS},
+    summary="A person's reputation and where it comes from",
+)
+def reputation(request: HttpRequest, username: str):
+    """Points come from votes, accepted answers, proven techniques and peer reviews (see the README)."""
+    policy.require(request.auth, "qa.view")
+    person = get_user_model().objects.filter(username=username, is_active=True).first()
+    if person is None:
+        raise Http404("No such person.")
+    data = selectors.reputation_summary(person=person)
+    return {
+        "person": person,
+        "points": data["points"],
+        "breakdown": [
+            {"kind": r["kind"], "label": r["label"], "points": r["points"], "count": r["n"]} for r in data["breakdown"]
+        ],
+        "questions": data["question_total"],
+        "answers": data["answer_total"],
+        "accepted_answers": data["accepted_total"],
+    }
+
+
+@router.get(
+    "/reputation/top",
+    response={200: TopContributorsOut, **ERRORS},
+    summary="Top contributors this month",
+)
+def top_contributors(request: HttpRequest, limit: int = Query(5, ge=1, le=50)):
+    """Ranked by reputation earned this month, with small samples shrunk towards the team's mean so
+    one lucky post cannot top the board. Three queries."""
+    policy.require(request.auth, "qa.view")
+    people, meta = reputation_module.top_contributors(limit=limit)
+    return {
+        "since": meta["since"],
+        "team_points_per_post": meta["mean"],
+        "prior_posts": meta["prior_posts"],
+        "people": meta["people"],
+        "items": [{"person": c.user, "points": c.points, "posts": c.posts, "score": c.score} for c in people],
+    }
+
+
+# --- Routes with a path parameter come last: /x/{id} must not shadow /x/summary and friends ---
+
+
+@router.get("/questions/{question_id}", response={200: QuestionOut, **ERRORS}, summary="A question with its answers")
+def get_question(request: HttpRequest, question_id: int):
+    """With its answers (accepted first, then by score), votes, comments and the caller's own votes."""
+    policy.require(request.auth, "qa.view")
+    return _question_detail(question_id, request.auth)
+
+
+@router.patch("/questions/{question_id}", response={200: QuestionOut, **ERRORS}, summary="Edit a question")
+def edit_question(request: HttpRequest, question_id: int, payload: QuestionPatchIn):
+    """Its author, or a manager. Every edit is kept as a revision (`GET /posts/{id}/revisions`)."""
+    user = request.auth
+    question = selectors.question_get(pk=question_id, user=user)
+    policy.require(user, "qa.edit", question)
+    sent = payload.model_dump(exclude_unset=True)
+    if "tags" in sent:
+        tags, labels = services.split_tags(sent["tags"] or [])
+    else:
+        tags, labels = list(question.tags.all()), [label.name for label in question.labels.all()]
+    deal_size = sent.get("deal_size", question.deal_size) or ""
+    if deal_size and deal_size not in DealSize.values:
+        raise ValidationError({"deal_size": [f"Use one of: {', '.join(DealSize.values)}."]})
+
+    def term(name: str, model, label: str):
+        if name not in sent:
+            return getattr(question, name)
+        return _resolve(model, sent[name], name, label)
+
+    services.question_edit(
+        question=question,
+        editor=user,
+        title=sent.get("title", question.title),
+        body=sent.get("body", question.body),
+        stage=term("stage", SalesStage, "sales stage"),
+        persona=term("persona", BuyerPersona, "buyer persona"),
+        tags=tags,
+        labels=labels,
+        deal_industry=term("deal_industry", Industry, "industry"),
+        deal_size=deal_size,
+        deal_stage=term("deal_stage", SalesStage, "sales stage"),
+        summary=payload.summary,
+    )
+    return _question_detail(question.pk, user)

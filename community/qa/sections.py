@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, Sum
 from django.http import HttpRequest
 
-from community.models import Answer, Question, Reputation, ReputationEvent
+from community.models import Answer, Question
 
 from . import selectors
 
@@ -31,16 +30,7 @@ def profile(request: HttpRequest, person) -> dict | None:
     """A person's reputation, its breakdown, and their latest questions and answers."""
     if person is None:
         return None
-    points = Reputation.objects.filter(user=person).values_list("points", flat=True).first() or 0
-    breakdown = list(
-        ReputationEvent.objects.filter(user=person)
-        .values("kind")
-        .annotate(points=Sum("points"), n=Count("id"))
-        .order_by("-points")
-    )
-    labels = dict(ReputationEvent.Kind.choices)
-    for row in breakdown:
-        row["label"] = labels.get(row["kind"], row["kind"])
+    summary = selectors.reputation_summary(person=person)
     questions = list(
         Question.objects.visible().filter(author=person).select_related("stage").order_by("-created_at")[:5]
     )
@@ -50,23 +40,9 @@ def profile(request: HttpRequest, person) -> dict | None:
         .select_related("question")
         .order_by("-created_at")[:5]
     )
-    counts = (
-        Answer.objects.visible()
-        .filter(author=person)
-        .aggregate(total=Count("pk"), accepted=Count("pk", filter=Q(is_accepted=True)))
-    )
-    question_total = Question.objects.visible().filter(author=person).count()
-    if not (points or questions or answers):
+    if not (summary["points"] or questions or answers):
         return None
-    return {
-        "points": points,
-        "breakdown": breakdown,
-        "questions": questions,
-        "answers": answers,
-        "answer_total": counts["total"],
-        "accepted_total": counts["accepted"],
-        "question_total": question_total,
-    }
+    return {**summary, "questions": questions, "answers": answers}
 
 
 def question_panel(request: HttpRequest, question) -> dict | None:  # pragma: no cover - placeholder slot

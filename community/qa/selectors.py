@@ -16,6 +16,7 @@ from community.models import (
     Follow,
     FollowTarget,
     Post,
+    PostKind,
     PostRevision,
     Question,
     QuestionRouting,
@@ -127,11 +128,7 @@ def question_page(*, pk: int, user) -> QuestionPage:
     answers = list(answers_qs)
     post_ids = [question.pk] + [a.pk for a in answers]
     comments: dict[int, list[Comment]] = defaultdict(list)
-    show_hidden = policy.allowed(user, "qa.moderate")
-    comment_qs = Comment.objects.filter(post_id__in=post_ids).select_related("author__reputation")
-    if not show_hidden:
-        comment_qs = comment_qs.filter(is_hidden=False)
-    for c in comment_qs:
+    for c in comments_for(post_ids=post_ids, user=user):
         comments[c.post_id].append(c)
     my_votes = dict(Vote.objects.filter(user=user, post_id__in=post_ids).values_list("post_id", "value"))
     my_flags = set(
@@ -150,12 +147,46 @@ def question_page(*, pk: int, user) -> QuestionPage:
     )
 
 
+def comments_for(*, post_ids: list[int], user) -> QuerySet[Comment]:
+    """Comments on these posts, oldest first; comments hidden by a manager only for managers."""
+    qs = Comment.objects.filter(post_id__in=post_ids).select_related("author__reputation").order_by("created_at", "pk")
+    if not policy.allowed(user, "qa.moderate"):
+        qs = qs.filter(is_hidden=False)
+    return qs
+
+
 def post_get(*, pk: int) -> Post:
     return Post.objects.select_related("author").get(pk=pk)
 
 
+def post_visible(*, pk: int, user) -> Post:
+    """The post (question or answer), or Post.DoesNotExist when it does not exist or is hidden
+    from `user` (hidden posts: their author and managers only)."""
+    post = post_get(pk=pk)
+    if post.is_hidden and not policy.allowed(user, "qa.view_hidden", post):
+        raise Post.DoesNotExist("No such question or answer.")
+    return post
+
+
+def question_id_of(post: Post) -> int:
+    """The question a post belongs to (itself for a question)."""
+    if post.kind == PostKind.QUESTION:
+        return post.pk
+    return Answer.objects.values_list("question_id", flat=True).get(pk=post.pk)
+
+
 def revisions_for(*, post: Post) -> list[PostRevision]:
-    return list(PostRevision.objects.filter(post=post).select_related("editor").order_by("number"))
+    return list(PostRevision.objects.filter(post=post).select_related("editor__reputation").order_by("number"))
+
+
+def follows_list(*, user, target: str = "") -> QuerySet[Follow]:
+    """What `user` follows, newest first; questions since hidden from them are left out."""
+    qs = Follow.objects.filter(user=user).select_related("tag", "stage", "question")
+    if target:
+        qs = qs.filter(target=target)
+    if not (user.is_manager or user.is_superuser):
+        qs = qs.filter(Q(question__isnull=True) | Q(question__hidden_reason="") | Q(question__author=user))
+    return qs.order_by("-created_at", "-pk")
 
 
 def moderation_queue() -> list[dict]:
@@ -202,3 +233,32 @@ def unanswered_for(*, user, limit: int = 5) -> list[Question]:
         .order_by("-routed_to_me", "-created_at")
     )
     return list(qs[:limit])
+
+
+def reputation_summary(*, person) -> dict:
+    """A person's reputation total, its breakdown by reason, and their Q&A counts (5 queries)."""
+    from django.db.models import Count, Sum
+
+    from community.models import Reputation, ReputationEvent
+
+    points = Reputation.objects.filter(user=person).values_list("points", flat=True).first() or 0
+    labels = dict(ReputationEvent.Kind.choices)
+    breakdown = [
+        {**row, "label": labels.get(row["kind"], row["kind"])}
+        for row in ReputationEvent.objects.filter(user=person)
+        .values("kind")
+        .annotate(points=Sum("points"), n=Count("id"))
+        .order_by("-points", "kind")
+    ]
+    counts = (
+        Answer.objects.visible()
+        .filter(author=person)
+        .aggregate(total=Count("pk"), accepted=Count("pk", filter=Q(is_accepted=True)))
+    )
+    return {
+        "points": points,
+        "breakdown": breakdown,
+        "answer_total": counts["total"],
+        "accepted_total": counts["accepted"],
+        "question_total": Question.objects.visible().filter(author=person).count(),
+    }

@@ -34,20 +34,13 @@ def _apply_errors(form, exc: ValidationError) -> None:
 
 def _visible_post(request: HttpRequest, pk: int) -> Post:
     try:
-        post = selectors.post_get(pk=pk)
+        return selectors.post_visible(pk=pk, user=request.user)
     except Post.DoesNotExist as exc:
         raise Http404("No such question or answer.") from exc
-    if post.is_hidden and not policy.allowed(request.user, "qa.view_hidden", post):
-        raise Http404("No such question or answer.")
-    return post
 
 
 def _question_id(post: Post) -> int:
-    return (
-        post.pk
-        if post.kind == PostKind.QUESTION
-        else Answer.objects.values_list("question_id", flat=True).get(pk=post.pk)
-    )
+    return selectors.question_id_of(post)
 
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponse:

@@ -98,6 +98,30 @@ def rep_deals(rep) -> QuerySet[Deal]:
     )
 
 
+def practice_list(*, rep, technique: TechniquePage | None = None, response: str = "", deal: Deal | None = None):
+    """A rep's practices, newest first, with what a row shows joined (the API's list)."""
+    qs = Practice.objects.filter(rep=rep).select_related("technique", "rep", "deal", "stage", "persona")
+    if technique is not None:
+        qs = qs.filter(technique=technique)
+    if response:
+        qs = qs.filter(response=response)
+    if deal is not None:
+        qs = qs.filter(deal=deal)
+    return qs.order_by("-practised_at", "-pk")
+
+
+def deal_list(*, owner=None, status: str = "", external_id: str = "") -> QuerySet[Deal]:
+    """Imported deals (one owner's, or everyone's with owner=None), open first, newest first."""
+    qs = Deal.objects.select_related("stage", "owner", "industry")
+    if owner is not None:
+        qs = qs.filter(owner=owner)
+    if status:
+        qs = qs.filter(status=status)
+    if external_id:
+        qs = qs.filter(external_id=external_id)
+    return qs.order_by(Case(When(status=Deal.Status.OPEN, then=0), default=1), "-created_date", "name", "pk")
+
+
 def my_recent_practices(*, rep, technique: TechniquePage, limit: int = 5) -> list[Practice]:
     return list(
         Practice.objects.filter(rep=rep, technique=technique).select_related("deal").order_by("-practised_at")[:limit]
@@ -204,19 +228,22 @@ def submissions_for(user) -> list[dict]:
         comments[ts.workflow_state.object_id] = ts
     out = []
     for page in pages:
-        state = states.get(str(page.pk))
-        if state and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
-            status, label = "needs_changes", "Changes requested"
-        elif state:
-            status, label = "in_moderation", "Waiting for a manager"
-        elif page.live and page.has_unpublished_changes:
-            status, label = "draft", "Unsubmitted changes"
-        elif page.live:
-            status, label = "live", "Published"
-        else:
-            status, label = "draft", "Draft"
+        status, label = submission_status(page, states.get(str(page.pk)))
         out.append({"page": page, "status": status, "label": label, "comment": comments.get(str(page.pk))})
     return out
+
+
+def submission_status(page: TechniquePage, state: WorkflowState | None) -> tuple[str, str]:
+    """(status, label) of a technique for its author: needs_changes, in_moderation, draft or live."""
+    if state and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+        return "needs_changes", "Changes requested"
+    if state:
+        return "in_moderation", "Waiting for a manager"
+    if page.live and page.has_unpublished_changes:
+        return "draft", "Unsubmitted changes"
+    if page.live:
+        return "live", "Published"
+    return "draft", "Draft"
 
 
 def moderation_status(page: TechniquePage) -> dict:

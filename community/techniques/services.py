@@ -21,6 +21,7 @@ from accounts import policy
 from accounts.models import User
 from community.models import (
     Deal,
+    OutcomeSettings,
     Practice,
     PracticeSource,
     Response,
@@ -260,6 +261,24 @@ def review_save(*, technique: TechniquePage, reviewer: User, verdict: str, comme
             dedupe_key=f"technique.reviewed:{review.pk}:{review.updated_at.isoformat()}",
         )
     return review
+
+
+# --- Outcome settings --------------------------------------------------------------------------
+
+
+def outcome_settings_update(*, user: User, success_responses: list[str], min_sample_size: int) -> OutcomeSettings:
+    """Change what counts as a success and how many decided uses make enough data.
+
+    The same row the CMS edits (Settings → Outcomes); saving recomputes every technique.
+    """
+    policy.require(user, "outcomes.settings")
+    with transaction.atomic():
+        row = OutcomeSettings.load()
+        row.success_responses = list(dict.fromkeys(success_responses))
+        row.min_sample_size = min_sample_size
+        row.full_clean()
+        row.save()
+    return row
 
 
 # --- Practices -------------------------------------------------------------------------------

@@ -112,6 +112,7 @@ rule("practices.log_for_others", is_manager, "Only managers can log practices fo
 rule("practices.respond", is_practice_rep, "Only the rep who logged this practice can say what happened.")
 rule("practices.view_rep", is_self | is_manager | is_mentor, "Only the rep, managers and mentors see this practice.")
 rule("outcomes.dashboard", is_manager, "The team dashboard is for managers.")
+rule("outcomes.settings", is_manager, "Only managers change how outcomes are judged.")
 rule("deals.import", is_manager, "Only managers can import deals from the CRM.")
 
 # --- Questions and answers (community) -----------------------------------------------------

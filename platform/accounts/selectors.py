@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from wagtail.models import APIToken
 
 from .models import Invitation, User
@@ -22,7 +23,24 @@ def profile_get(*, username: str) -> User:
 
 
 def invitations_recent() -> QuerySet[Invitation]:
-    return Invitation.objects.select_related("team", "created_by", "accepted_by")[:50]
+    return invitations_list()[:50]
+
+
+INVITATION_STATUSES = ("pending", "accepted", "revoked", "expired")
+
+
+def invitations_list(*, status: str = "") -> QuerySet[Invitation]:
+    """Invitations, newest first, optionally in one status (see Invitation.status)."""
+    qs = Invitation.objects.select_related("team", "created_by", "accepted_by").order_by("-created_at", "-pk")
+    if status == "pending":
+        return qs.pending()
+    if status == "accepted":
+        return qs.filter(accepted_at__isnull=False)
+    if status == "revoked":
+        return qs.filter(accepted_at__isnull=True, revoked_at__isnull=False)
+    if status == "expired":
+        return qs.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__lte=timezone.now())
+    return qs
 
 
 def api_tokens_for(*, user: User) -> QuerySet[APIToken]:

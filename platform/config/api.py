@@ -34,6 +34,10 @@ install_exception_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/markdown", markdown_router)
+# --- Taxonomy (the vocabulary other endpoints accept) ------------------------------------------
+from taxonomy.api import router as taxonomy_router  # noqa: E402
+
+api.add_router("/taxonomy", taxonomy_router)
 # --- Techniques and outcomes ----------------------------------------------------------------
 api.add_router("", techniques_router)
 # --- Questions and answers ------------------------------------------------------------------

@@ -12,10 +12,12 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import PageNumberPagination
 
 
 class FieldError(Schema):
@@ -32,8 +34,40 @@ class ValidationErrorOut(Schema):
     errors: list[FieldError] = []
 
 
+class TermOut(Schema):
+    """A stage, persona, industry or skill tag as other objects refer to it."""
+
+    id: int
+    slug: str
+    name: str
+
+
+class PersonRefOut(Schema):
+    """A person as other objects refer to them (their profile page is `url`)."""
+
+    id: int
+    username: str
+    display_name: str
+    url: str
+
+    @staticmethod
+    def resolve_display_name(obj) -> str:
+        return obj["display_name"] if isinstance(obj, dict) else obj.name
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        return obj["url"] if isinstance(obj, dict) else obj.get_absolute_url()
+
+
 # The error responses every operation may give; routers spread these into `response=`.
-COMMON_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+# 400: the body is not JSON (or not UTF-8); 422: it is, but a value is invalid.
+COMMON_ERRORS: dict[int, Any] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    422: ValidationErrorOut,
+}
 
 
 class Conflict(HttpError):
@@ -125,11 +159,60 @@ def install_exception_handlers(api: NinjaAPI) -> None:
             response["Retry-After"] = str(int(wait) + 1)
         return response
 
+    @api.exception_handler(OverflowError)
+    def overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+        # An id or number larger than the database can hold (SQLite raises OverflowError).
+        return respond(
+            request, 422, {"detail": OUT_OF_RANGE, "errors": [{"field": "__all__", "message": OUT_OF_RANGE}]}
+        )
+
+    @api.exception_handler(DataError)
+    def data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+        # PostgreSQL's "value out of range" (and friends): the input, not the server, is at fault.
+        return respond(
+            request, 422, {"detail": OUT_OF_RANGE, "errors": [{"field": "__all__", "message": OUT_OF_RANGE}]}
+        )
+
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return respond(request, exc.status_code, {"detail": str(exc)})
 
 
+OUT_OF_RANGE = "A number in the request is out of range (ids and counts fit in 64 bits)."
+MAX_PAGE = 100_000
+
+
+class Pagination(PageNumberPagination):
+    """`?page=` (1-based, bounded so the offset always fits the database) and `?page_size=` (max 100)."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1)
+
+
 def created_or_existing(obj: Any, created: bool) -> tuple[int, Any]:
     """Idempotent creation: 201 for a new object, 200 with the original on a repeat."""
     return (201 if created else 200), obj
+
+
+def lookup(queryset: Any, value: Any, *, field: str, label: str, by_name: bool = True) -> Any:
+    """The row of `queryset` that `value` names (an id, a slug or, for terms, a name), or None
+    for an empty value; anything else is a 422 on `field` that lists a few valid slugs."""
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    obj = queryset.filter(pk=int(text)).first() if text.isdigit() else None
+    if obj is None and not text.isdigit():
+        obj = queryset.filter(slug__iexact=text).first()
+        if obj is None and by_name:
+            obj = queryset.filter(name__iexact=text).first()
+    if obj is None:
+        choices = ", ".join(queryset.values_list("slug", flat=True)[:12])
+        raise DjangoValidationError({field: [f"No {label} “{text}”; use an id or a slug such as: {choices}."]})
+    return obj
+
+
+def state_conflict(exc: DjangoValidationError) -> HttpError:
+    """A service's non-field ValidationError ("not waiting for moderation", "already flagged"):
+    the request was fine but the object's state does not allow it, so 409."""
+    return Conflict(" ".join(exc.messages))

@@ -241,7 +241,7 @@ WAGTAIL_USER_CUSTOM_FIELDS = ["display_name"]
 
 # --- API --------------------------------------------------------------------------------
 # Lists answer {"count", "items"} with ?page= (1-based) and a bounded ?page_size=.
-NINJA_PAGINATION_CLASS = "ninja.pagination.PageNumberPagination"
+NINJA_PAGINATION_CLASS = "core.api.Pagination"  # page numbers bounded (see core/api.py)
 NINJA_PAGINATION_PER_PAGE = 20
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 100
 
