@@ -54,7 +54,8 @@ class Document:
     votes: int = 0
     answers: int = 0
     accepted: bool = False
-    evidence_strength: float = 0.0  # in [0, 1]: e.g. the lower bound of a technique's lift
+    # In [-1, 1]: > 0 shown to work (e.g. the lower bound of a technique's lift), < 0 shown to hurt.
+    evidence_strength: float = 0.0
     published_at: datetime | None = None
     # Deal contexts where it worked: "stage:<slug>", "industry:<slug>", "size:<band>".
     worked_in: tuple[str, ...] = ()

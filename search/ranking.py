@@ -6,7 +6,7 @@ For each candidate document d of a query q (weights w_* in settings.SEARCH["RANK
     quality(d)   = w_votes    * min(1, log(1 + max(votes, 0)) / log(1 + votes_saturation))
                  + w_accepted * accepted                                     (0 or 1)
                  + w_answers  * min(1, log(1 + answers) / log(1 + answers_saturation))
-                 + w_evidence * evidence_strength                            in [0, 1]
+                 + w_evidence * evidence_strength                            in [-1, 1]
                  + w_recency  * exp(-age_days / recency_days)
     deal(d)      = w_deal * |worked_in(d) ∩ context(my deal)| / |context(my deal)|
     score(d)     = relevance(d) * (1 + quality(d)) * (1 + deal(d))
@@ -17,9 +17,12 @@ puts every backend on the same scale, so the same weights work everywhere. Multi
 text relevance in charge: a document that barely matches cannot be lifted to the top by
 votes alone, but among comparable matches the proven technique and the accepted answer win.
 
-`evidence_strength` is the document source's number in [0, 1]; for techniques it comes from
-the lower bound of the lift's confidence interval, not the raw success rate, so a lucky
-technique with three uses does not outrank one that is proven on eighty deals.
+`evidence_strength` is the document source's number in [-1, 1]: positive for what is shown to
+work, negative for what is shown to hurt. For techniques it comes from the evidence label and
+the lift's confidence interval (community.search_sources.evidence_strength: proven 0.4 to 1 by
+the lower bound of the lift, promising 0.15, worse -0.4 to -1 by the upper bound), not the raw
+success rate, so a lucky technique with three uses does not outrank one proven on eighty deals,
+and a technique worse than the baseline sinks below a proven one that matches as well.
 
 When no document matches every word, the search accepts documents matching any word; then
 text(d, q) is first multiplied by coverage(d)^2, the share of the query's clauses (a word and
@@ -64,7 +67,7 @@ def quality(signals: Signals, *, now: datetime | None = None, weights: dict | No
         w["votes"] * _saturating_log(max(signals.votes, 0), w["votes_saturation"])
         + w["accepted"] * (1.0 if signals.accepted else 0.0)
         + w["answers"] * _saturating_log(signals.answers, w["answers_saturation"])
-        + w["evidence"] * max(0.0, min(1.0, signals.evidence_strength))
+        + w["evidence"] * max(-1.0, min(1.0, signals.evidence_strength))
     )
     if now is not None and signals.published_at is not None and w["recency"]:
         age_days = max(0.0, (now - signals.published_at).total_seconds() / 86400)

@@ -113,7 +113,7 @@ def run_strategy(backend: SearchBackend, request: SearchRequest) -> SearchResult
     results = backend.search_once(request, mode="all")
     if parsed.is_empty or results.total >= FEW_RESULTS:
         return results
-    corrections = backend.corrections(parsed.words())
+    corrections = backend.corrections(parsed.words(), request.principals)
     corrected: ParsedQuery | None = parsed.corrected(corrections) if corrections else None
     if results.total == 0 and corrected is not None:
         # Nothing for what was typed: search for the corrected words and say so.

@@ -180,8 +180,13 @@ class SearchBackend:
     def search_once(self, request: SearchRequest, *, mode: str) -> SearchResults:
         raise NotImplementedError
 
-    def corrections(self, words: list[str]) -> dict[str, str]:
-        """{unknown word: the closest known word} for words not in the index's vocabulary."""
+    def corrections(self, words: list[str], principals: list[str]) -> dict[str, str]:
+        """{unknown word: the closest known word} for words that match nothing `principals` may see.
+
+        A word is "known" only when it matches a document the searcher may see, and a
+        correction is only ever a word that does: "did you mean" never reveals a word that
+        occurs only in a draft, a hidden post or a private thread.
+        """
         raise NotImplementedError
 
     def suggest(self, text: str, principals: list[str], *, limit: int) -> list[Suggestion]:

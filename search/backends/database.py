@@ -55,7 +55,9 @@ from .base import (
     SearchResults,
     Suggestion,
 )
-from .spelling import choose_correction
+from .spelling import rank_corrections
+
+CORRECTION_CHECKS = 4  # candidates per unknown word checked against visible documents
 
 SIGNAL_FIELDS = (
     "id",
@@ -188,16 +190,6 @@ class PostgresEngine:
                 out[word].append((candidate, count))
         return out
 
-    def words_matching(self, words: list[str]) -> set[str]:
-        """The words that match some document once stemmed ("negotiating" is not a typo)."""
-        sql = (
-            "SELECT w.q FROM unnest(%s::text[]) AS w(q) WHERE EXISTS ("
-            "SELECT 1 FROM search_document WHERE search_vector @@ plainto_tsquery('english', w.q))"
-        )
-        with connections[self.using].cursor() as cursor:
-            cursor.execute(sql, [words])
-            return {row[0] for row in cursor.fetchall()}
-
     def check(self) -> None:
         with connections[self.using].cursor() as cursor:
             cursor.execute("SELECT 1 FROM search_document WHERE search_vector @@ to_tsquery('english', 'deal') LIMIT 1")
@@ -292,17 +284,6 @@ class SQLiteEngine:
             for word, candidate, count in cursor.fetchall():
                 out[word].append((candidate, count))
         return out
-
-    def words_matching(self, words: list[str]) -> set[str]:
-        """The words that match some document once stemmed ("negotiating" is not a typo)."""
-        parts = [
-            "SELECT %s WHERE EXISTS (SELECT 1 FROM search_document_fts WHERE search_document_fts MATCH %s)"
-            for _ in words
-        ]
-        params = [p for w in words for p in (w, f'"{w}"')]
-        with connections[self.using].cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(parts), params)
-            return {row[0] for row in cursor.fetchall()}
 
     def check(self) -> None:
         with connections[self.using].cursor() as cursor:
@@ -627,22 +608,45 @@ class DatabaseBackend(SearchBackend):
                 counts[name] = keep
         return counts
 
-    def corrections(self, words: list[str]) -> dict[str, str]:
+    def corrections(self, words: list[str], principals: list[str]) -> dict[str, str]:
         words = [w for w in words if w.isalpha() and len(w) >= 3 and w not in STOP_WORDS]
         if not words:
             return {}
         engine = self.engine
-        known = engine.words_matching(words)
+        known = self.visible_words(words, principals)
         unknown = [w for w in words if w not in known]
         if not unknown:
             return {}
         candidates = engine.correction_candidates(unknown)
+        # The best few candidates of each word, then only those a visible document contains
+        # (the vocabulary may still hold words of a post hidden since it was indexed).
+        ranked = {word: rank_corrections(word, candidates.get(word, []))[:CORRECTION_CHECKS] for word in unknown}
+        visible = self.visible_words([c for options in ranked.values() for c in options], principals)
         out = {}
-        for word in unknown:
-            best = choose_correction(word, candidates.get(word, []))
+        for word, options in ranked.items():
+            best = next((c for c in options if c in visible), None)
             if best:
                 out[word] = best
         return out
+
+    def visible_words(self, words: list[str], principals: list[str]) -> set[str]:
+        """The words (stemmed as the index stems them) that match a document `principals` may see.
+
+        One query: an EXISTS per word over the visible documents.
+        """
+        words = list(dict.fromkeys(words))
+        if not words or not principals:
+            return set()
+        visible = self.visible(principals)
+        checks = {}
+        for i, word in enumerate(words):
+            sql, params = self.engine.match_sql(parse(f'"{word}"'), "all")
+            checks[f"w{i}"] = Exists(visible.filter(id__in=RawSQL(sql, params)))  # noqa: S611 - placeholders only
+        row = SearchDocument.objects.using(self.using).annotate(**checks).values(*checks).order_by()[:1]
+        found = next(iter(row), None)
+        if found is None:
+            return set()
+        return {word for i, word in enumerate(words) if found[f"w{i}"]}
 
     def suggest(self, text: str, principals: list[str], *, limit: int) -> list[Suggestion]:
         words = [w for w in WORD_RE.findall(text.lower()) if w][:6]

@@ -74,6 +74,7 @@ from .base import (
 logger = logging.getLogger(__name__)
 
 TEXT_FIELDS = ["title^3", "tags_text^2", "body"]
+CORRECTION_CHECKS = 4  # suggestions per unknown word checked against what the searcher may see
 SIGNAL_SOURCE = [
     "doc_type",
     "object_id",
@@ -88,8 +89,57 @@ SIGNAL_SOURCE = [
 
 # --- Analysis -------------------------------------------------------------------------------
 
+# Lucene's English stop words (what "_english_" means in Elasticsearch 8).
+LUCENE_ENGLISH_STOP_WORDS = [
+    "a",
+    "an",
+    "and",
+    "are",
+    "as",
+    "at",
+    "be",
+    "but",
+    "by",
+    "for",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "no",
+    "not",
+    "of",
+    "on",
+    "or",
+    "such",
+    "that",
+    "the",
+    "their",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "to",
+    "was",
+    "will",
+    "with",
+]
+
+
+def _synonym_words(rules: list[str]) -> set[str]:
+    return {word.lower() for rule in rules for part in rule.replace("=>", ",").split(",") for word in part.split()}
+
+
+# The chain order (index: ... stop, stemmer; search: ... synonym_graph, stop, stemmer) follows
+# the Elasticsearch 8 docs on synonym_graph: the filters BEFORE the synonym filter parse the
+# rules (so no stemmer or stop filter before it: a stop filter would drop "proof of concept"
+# as a rule), and "synonym rules should not contain words that are removed by a filter that
+# appears after in the chain (a stop filter for instance)": the stop list therefore keeps the
+# words the rules use ("of", "on", "for"), in both analyzers so that phrases match.
+STOP_WORDS = sorted(set(LUCENE_ENGLISH_STOP_WORDS) - _synonym_words(list(conf.get("SYNONYMS"))))
 english_possessive = token_filter("rainmaker_possessive", type="stemmer", language="possessive_english")
-english_stop = token_filter("rainmaker_stop", type="stop", stopwords="_english_")
+english_stop = token_filter("rainmaker_stop", type="stop", stopwords=STOP_WORDS)
 english_stemmer = token_filter("rainmaker_stemmer", type="stemmer", language="english")
 sales_synonyms = token_filter(
     "rainmaker_sales_synonyms", type="synonym_graph", synonyms=list(conf.get("SYNONYMS")), lenient=True
@@ -299,9 +349,19 @@ def spelling_search(words: list[str], *, index: str) -> Search:
         .suggest(
             "spelling",
             " ".join(words),
-            term={"field": "spell", "suggest_mode": "missing", "min_word_length": 3, "max_edits": 2, "sort": "score"},
+            # "always": the suggester's idea of a known word counts private documents too;
+            # corrections() decides what is known from what the searcher may see.
+            term={"field": "spell", "suggest_mode": "always", "min_word_length": 3, "max_edits": 2, "sort": "score"},
         )
     )
+
+
+def visible_words_search(words: list[str], principals: list[str], *, index: str) -> Search:
+    """One request: for each word, how many documents the searcher may see contain it (stemmed)."""
+    s = Search(index=index).extra(size=0, track_total_hits=False).filter(visibility_filter(principals))
+    for i, word in enumerate(words):
+        s.aggs.bucket(f"w{i}", "filter", filter=Q("multi_match", query=word, fields=TEXT_FIELDS))
+    return s
 
 
 def similar_search(
@@ -508,14 +568,25 @@ class ElasticsearchBackend(SearchBackend):
         return out
 
     @_guard
-    def corrections(self, words: list[str]) -> dict[str, str]:
+    def corrections(self, words: list[str], principals: list[str]) -> dict[str, str]:
         if not words:
             return {}
         response = spelling_search(words, index=self.alias).using(self.client).execute()
-        out = {}
+        options: dict[str, list[str]] = {}
         for entry in response.suggest.spelling:
-            if entry.options:
-                out[entry.text] = entry.options[0].text
+            options[entry.text] = [o.text for o in entry.options][:CORRECTION_CHECKS]
+        # The term suggester reads every document, private ones too: a typed word counts as
+        # known, and a suggestion as usable, only when a document the searcher may see has it.
+        wanted = list(dict.fromkeys([*words, *(c for cs in options.values() for c in cs)]))
+        check = visible_words_search(wanted, principals, index=self.alias).using(self.client).execute()
+        visible = {w for i, w in enumerate(wanted) if check.aggregations[f"w{i}"].doc_count > 0}
+        out = {}
+        for word in words:
+            if word in visible:
+                continue
+            best = next((c for c in options.get(word, []) if c in visible and c != word), None)
+            if best:
+                out[word] = best
         return out
 
     @_guard

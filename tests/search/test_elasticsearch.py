@@ -14,6 +14,7 @@ from django.utils import timezone
 from search import selectors, services
 from search.backends import registry as backends
 from search.backends.base import MARK_END, MARK_START, BackendUnavailable, SearchRequest
+from search import conf
 from search.backends.elasticsearch import (
     ElasticsearchBackend,
     completion_inputs,
@@ -23,6 +24,7 @@ from search.backends.elasticsearch import (
     spelling_search,
     suggest_search,
     to_source,
+    visible_words_search,
 )
 from search.documents import Visibility
 from search.models import SearchOutbox
@@ -33,6 +35,10 @@ from tests.factories import make_user
 from .helpers import doc
 
 UNREACHABLE = "http://127.0.0.1:9"
+
+
+def synonyms_rules() -> list[str]:
+    return list(conf.get("SYNONYMS"))
 
 
 def request(text: str, **kwargs) -> SearchRequest:
@@ -49,7 +55,22 @@ def test_mapping_uses_english_analysis_and_sales_synonyms_at_search_time():
     index_chain = analysis["analyzer"]["rainmaker_english"]["filter"]
     search_chain = analysis["analyzer"]["rainmaker_english_search"]["filter"]
     assert index_chain == ["lowercase", "asciifolding", "rainmaker_possessive", "rainmaker_stop", "rainmaker_stemmer"]
-    assert search_chain.index("rainmaker_sales_synonyms") < search_chain.index("rainmaker_stemmer")
+    # ES 8 docs (synonym_graph): the filters before the synonym filter parse its rules, so the
+    # order is ..., synonym_graph, stop, stemmer; and no rule may contain a word that a later
+    # filter removes, so the stop list keeps the words the rules use ("proof OF concept").
+    assert search_chain == [
+        "lowercase",
+        "asciifolding",
+        "rainmaker_possessive",
+        "rainmaker_sales_synonyms",
+        "rainmaker_stop",
+        "rainmaker_stemmer",
+    ]
+    stop = analysis["filter"]["rainmaker_stop"]
+    assert stop["type"] == "stop" and {"the", "and", "a"} <= set(stop["stopwords"])
+    rule_words = {w for rule in synonyms_rules() for part in rule.split(",") for w in part.split()}
+    assert not rule_words & set(stop["stopwords"])
+    assert {"of", "on", "for"} <= rule_words
     synonyms = analysis["filter"]["rainmaker_sales_synonyms"]
     assert synonyms["type"] == "synonym_graph"
     assert {"poc, proof of concept", "eb, economic buyer", "map, mutual action plan"} <= set(synonyms["synonyms"])
@@ -153,11 +174,71 @@ def test_completion_spelling_and_more_like_this_bodies():
     assert completion["completion"]["fuzzy"]["fuzziness"] == "AUTO"
     spelling = spelling_search(["procurment"], index="rm").to_dict()["suggest"]["spelling"]
     assert spelling["term"]["field"] == "spell" and spelling["text"] == "procurment"
+    assert spelling["term"]["suggest_mode"] == "always"  # what is known is decided per searcher
     mlt = similar_search(key="question:1", text=None, principals=["members"], types=["question"], limit=5, index="rm")
     body = mlt.to_dict()
     assert body["query"]["bool"]["must"][0]["more_like_this"]["like"] == [{"_index": "rm", "_id": "question:1"}]
     assert {"terms": {"doc_type": ["question"]}} in body["query"]["bool"]["filter"]
     assert body["size"] == 5
+
+
+def test_did_you_mean_checks_words_against_what_the_searcher_may_see():
+    body = visible_words_search(["procurment", "procurement"], ["members", "user:7"], index="rm").to_dict()
+    assert body["size"] == 0
+    assert body["query"] == {"bool": {"filter": [{"terms": {"principals": ["members", "user:7"]}}]}}
+    assert body["aggs"]["w1"] == {
+        "filter": {"multi_match": {"query": "procurement", "fields": ["title^3", "tags_text^2", "body"]}}
+    }
+
+
+def test_corrections_never_offer_a_word_only_private_documents_have():
+    """The term suggester reads every document; a suggestion is kept only if a visible one has it."""
+    client = mock.MagicMock()
+    backend = ElasticsearchBackend(url="http://es:9200", index="rm", client=client)
+    client.search.side_effect = [
+        mock.Mock(body=body)
+        for body in (
+            {  # the term suggester: "secrett" -> "secret" (only in a private thread), "procurment" -> 2 options
+                "took": 1,
+                "timed_out": False,
+                "hits": {"hits": [], "total": {"value": 0, "relation": "eq"}},
+                "suggest": {
+                    "spelling": [
+                        {
+                            "text": "secrett",
+                            "offset": 0,
+                            "length": 7,
+                            "options": [{"text": "secret", "score": 0.8, "freq": 1}],
+                        },
+                        {
+                            "text": "procurment",
+                            "offset": 8,
+                            "length": 10,
+                            "options": [
+                                {"text": "procurements", "score": 0.9, "freq": 1},
+                                {"text": "procurement", "score": 0.8, "freq": 40},
+                            ],
+                        },
+                    ]
+                },
+            },
+            {  # visible documents per word: secrett, procurment, secret, procurements, procurement
+                "took": 1,
+                "timed_out": False,
+                "hits": {"hits": [], "total": {"value": 0, "relation": "eq"}},
+                "aggregations": {
+                    "w0": {"doc_count": 0},
+                    "w1": {"doc_count": 0},
+                    "w2": {"doc_count": 0},
+                    "w3": {"doc_count": 0},
+                    "w4": {"doc_count": 12},
+                },
+            },
+        )
+    ]
+    assert backend.corrections(["secrett", "procurment"], ["members", "user:7"]) == {"procurment": "procurement"}
+    check = client.search.call_args_list[1].kwargs["body"]
+    assert check["query"]["bool"]["filter"] == [{"terms": {"principals": ["members", "user:7"]}}]
 
 
 # --- Writes against a fake client --------------------------------------------------------------------
