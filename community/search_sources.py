@@ -260,6 +260,7 @@ class AnswerSource(DocumentSource):
     label = "Answer"
     label_plural = "Answers"
     model = Answer
+    shown_within_parent = True
 
     def get_queryset(self):
         return Answer.objects.select_related(

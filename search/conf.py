@@ -25,7 +25,7 @@ DEFAULT_RANKING: dict[str, float] = {
 
 DEFAULT_SYNONYMS: list[str] = [
     # Solr format: equivalent terms, comma-separated (one group a line).
-    "poc, proof of concept",
+    "poc, proof of concept, pilot",
     "eb, economic buyer",
     "map, mutual action plan",
     "roi, return on investment",
@@ -42,7 +42,7 @@ DEFAULT_SYNONYMS: list[str] = [
     "sdr, sales development representative",
     "ae, account executive",
     "icp, ideal customer profile",
-    "meddic, meddpicc",
+    "meddic, meddicc, meddpicc",
     "kpi, key performance indicator",
     "arr, annual recurring revenue",
     "po, purchase order",

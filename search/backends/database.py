@@ -42,8 +42,8 @@ from .. import conf
 from ..documents import Document, Signals, Visibility, split_key
 from ..models import SearchAccess, SearchDocument, SearchFacet, SearchTerm
 from ..querytext import STOP_WORDS, WORD_RE, ParsedQuery, parse, to_fts5, to_tsquery_sql
-from ..ranking import blend, coverage_factor, fold, prior
-from ..registry import type_label
+from ..ranking import blend, coverage_factor, fold, lift, prior
+from ..registry import shown_within_parent, type_label
 from .base import (
     FACETS,
     MARK_END,
@@ -112,10 +112,12 @@ def single_clause(parsed: ParsedQuery, clause) -> ParsedQuery:
     return ParsedQuery(raw=parsed.raw, clauses=(clause,))
 
 
-def apply_coverage(text: float, matched: int, parsed: ParsedQuery, mode: str) -> float:
+def apply_coverage(text: float, matched: int, parsed: ParsedQuery, mode: str) -> tuple[float, int]:
+    """(text relevance, tier): in "any" mode the text is scaled by coverage^2 and the tier is the
+    number of clauses matched (results are ordered by tier first); otherwise the tier is 0."""
     if mode != "any" or len(parsed.positive) < 2:
-        return text
-    return text * coverage_factor(int(matched), len(parsed.positive))
+        return text, 0
+    return text * coverage_factor(int(matched), len(parsed.positive)), int(matched)
 
 
 def _chunks(items: list, size: int) -> Iterable[list]:
@@ -137,7 +139,7 @@ class PostgresEngine:
         column = "title_vector" if title_only else "search_vector"
         return f"SELECT id FROM search_document WHERE {column} @@ {tsq}", params  # noqa: S608
 
-    def relevance(self, parsed: ParsedQuery, mode: str, ids: list[int]) -> dict[int, float]:
+    def relevance(self, parsed: ParsedQuery, mode: str, ids: list[int]) -> dict[int, tuple[float, int]]:
         tsq, params = to_tsquery_sql(parsed, mode=mode)
         coverage, coverage_params = "1", []
         if mode == "any" and len(parsed.positive) > 1:
@@ -209,7 +211,7 @@ class SQLiteEngine:
             return "SELECT rowid FROM search_document_fts WHERE 0", []
         return "SELECT rowid FROM search_document_fts WHERE search_document_fts MATCH %s", [expr]
 
-    def relevance(self, parsed: ParsedQuery, mode: str, ids: list[int]) -> dict[int, float]:
+    def relevance(self, parsed: ParsedQuery, mode: str, ids: list[int]) -> dict[int, tuple[float, int]]:
         expr = to_fts5(parsed, mode=mode)
         coverage, coverage_params = "1", []
         if mode == "any" and len(parsed.positive) > 1:
@@ -221,7 +223,7 @@ class SQLiteEngine:
                 )
                 coverage_params.append(to_fts5(single_clause(parsed, clause), mode="all"))
             coverage = " + ".join(parts)
-        out: dict[int, float] = {}
+        out: dict[int, tuple[float, int]] = {}
         w = ", ".join(str(x) for x in self.weights)
         select = f"SELECT rowid, -bm25(search_document_fts, {w}), {coverage} FROM search_document_fts "  # noqa: S608
         with connections[self.using].cursor() as cursor:
@@ -487,18 +489,22 @@ class DatabaseBackend(SearchBackend):
             qs = qs.exclude(doc_type=doc_type, object_id=object_id)
         return qs
 
+    def _matched(self, request: SearchRequest, mode: str) -> QuerySet:
+        base = self._base(request)
+        if request.parsed.is_empty:
+            return base
+        sql, params = self.engine.match_sql(request.parsed, mode)
+        return base.filter(id__in=RawSQL(sql, params))  # noqa: S611 - constants and placeholders only
+
+    def count(self, request: SearchRequest, *, mode: str) -> int:
+        return self._filtered(self._matched(request, mode), request.filters).count()
+
     def search_once(self, request: SearchRequest, *, mode: str) -> SearchResults:
         parsed = request.parsed
         engine = self.engine
         results = SearchResults(page=request.page, page_size=request.page_size, backend=self.label, mode=mode)
-        base = self._base(request)
         browse = parsed.is_empty  # filters only: every visible document, by quality
-        if browse:
-            matched = base
-        else:
-            sql, params = engine.match_sql(parsed, mode)
-            matching_ids = RawSQL(sql, params)  # noqa: S611 - constants and placeholders only
-            matched = base.filter(id__in=matching_ids)
+        matched = self._matched(request, mode)
         filtered = self._filtered(matched, request.filters)
         results.total = filtered.count()
         if request.facets:
@@ -524,7 +530,11 @@ class DatabaseBackend(SearchBackend):
                     if r[0] not in seen
                 ]
         ids = [r[0] for r in rows]
-        text = {i: 1.0 for i in ids} if browse else engine.relevance(parsed, mode, ids)
+        scored = {i: (1.0, 0) for i in ids} if browse else engine.relevance(parsed, mode, ids)
+        text = {i: scored.get(i, (0.0, 0))[0] for i in ids}
+        tiers = {i: scored.get(i, (0.0, 0))[1] for i in ids}
+        lifted = self._lift_rows(request, rows)
+        rows += lifted
         signals = {
             r[0]: Signals(
                 votes=r[1],
@@ -536,16 +546,18 @@ class DatabaseBackend(SearchBackend):
             )
             for r in rows
         }
+        by_key = {(r[7], r[8]): r[0] for r in rows}
+        parent_of = {r[0]: by_key.get((r[9], r[10])) if r[9] else None for r in rows}
+        lift(text, parent_of, {r[0] for r in lifted}, tiers)
         ranked = blend(
-            {i: text.get(i, 0.0) for i in ids},
+            text,
             signals,
             deal_keys=request.deal.context_keys() if request.deal else None,
             now=request.now,
+            tiers=tiers,
         )
-        by_key = {(r[7], r[8]): r[0] for r in rows}
-        parent_of = {r[0]: by_key.get((r[9], r[10])) if r[9] else None for r in rows}
-        folded = fold(ranked, parent_of)
-        results.total -= len(ranked) - len(folded)
+        folded = fold(ranked, parent_of, tiers)
+        results.total -= len(ranked) - len(folded) - len(lifted)
         results.ranked = len(folded)
         start = (request.page - 1) * request.page_size
         page = folded[start : start + request.page_size]
@@ -559,6 +571,12 @@ class DatabaseBackend(SearchBackend):
             }
         else:
             rows_by_id = engine.page_rows(parsed, wanted)
+            missing = [i for i in wanted if i not in rows_by_id]  # lifted parents match no word
+            if missing:
+                rows_by_id.update(
+                    (r[0], (r[1], "", ""))
+                    for r in SearchDocument.objects.using(self.using).filter(id__in=missing).values_list("id", "data")
+                )
         scores = dict(ranked)
 
         def make_hit(doc_id: int, score: float) -> Hit | None:
@@ -576,6 +594,28 @@ class DatabaseBackend(SearchBackend):
             hit.children = [h for h in (make_hit(c, scores[c]) for c in children) if h is not None]
             results.hits.append(hit)
         return results
+
+    def _lift_rows(self, request: SearchRequest, rows: list[tuple]) -> list[tuple]:
+        """The parents (questions) of candidates shown within them (answers) that are not
+        candidates themselves: visible to the searcher and passing the filters (one query)."""
+        present = {(r[7], r[8]) for r in rows}
+        wanted = {(r[9], r[10]) for r in rows if r[9] and shown_within_parent(r[7])} - present
+        if not wanted:
+            return []
+        condition = Q()
+        for parent_type in {t for t, _ in wanted}:
+            condition |= Q(doc_type=parent_type, object_id__in=[i for t, i in wanted if t == parent_type])
+        parents = self._filtered(self._base(request), request.filters).filter(condition)
+        return list(parents.values_list(*SIGNAL_FIELDS))
+
+    def parent_rows(self, request: SearchRequest, keys: Iterable[str]) -> dict[str, tuple]:
+        """{key: signal row} of the documents `keys` that the searcher may see and the filters pass."""
+        condition = Q(pk__in=[])
+        for key in keys:
+            doc_type, object_id = split_key(key)
+            condition |= Q(doc_type=doc_type, object_id=object_id)
+        parents = self._filtered(self._base(request), request.filters).filter(condition)
+        return {f"{r[7]}:{r[8]}": r for r in parents.values_list(*SIGNAL_FIELDS)}
 
     def _facets(self, matched: QuerySet, filters: dict[str, list[str]]) -> dict[str, list[FacetValue]]:
         """Facet counts; a facet with a selection counts as if it had none (OR within a facet)."""
@@ -608,7 +648,7 @@ class DatabaseBackend(SearchBackend):
                 counts[name] = keep
         return counts
 
-    def corrections(self, words: list[str], principals: list[str]) -> dict[str, str]:
+    def correction_options(self, words: list[str], principals: list[str]) -> dict[str, list[str]]:
         words = [w for w in words if w.isalpha() and len(w) >= 3 and w not in STOP_WORDS]
         if not words:
             return {}
@@ -624,9 +664,9 @@ class DatabaseBackend(SearchBackend):
         visible = self.visible_words([c for options in ranked.values() for c in options], principals)
         out = {}
         for word, options in ranked.items():
-            best = next((c for c in options if c in visible), None)
-            if best:
-                out[word] = best
+            usable = [c for c in options if c in visible]
+            if usable:
+                out[word] = usable
         return out
 
     def visible_words(self, words: list[str], principals: list[str]) -> set[str]:
@@ -688,5 +728,6 @@ class DatabaseBackend(SearchBackend):
             qs = qs.filter(doc_type=doc_type)
         return {f"{t}:{i}": h for t, i, h in qs.values_list("doc_type", "object_id", "content_hash").iterator()}
 
-    def count(self) -> int:
+    def size(self) -> int:
+        """How many documents the index holds."""
         return SearchDocument.objects.using(self.using).count()

@@ -25,6 +25,7 @@ import functools
 import json
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 from django.db.models import Max
@@ -56,8 +57,8 @@ from .. import conf
 from ..documents import Document, Signals, split_key
 from ..models import SearchDocument, SearchFacet
 from ..querytext import ParsedQuery
-from ..ranking import blend, fold, prior
-from ..registry import type_label
+from ..ranking import blend, fold, lift, prior
+from ..registry import shown_within_parent, type_label
 from .base import (
     FACETS,
     MARK_END,
@@ -70,6 +71,7 @@ from .base import (
     SearchResults,
     Suggestion,
 )
+from .database import DatabaseBackend
 
 logger = logging.getLogger(__name__)
 
@@ -249,13 +251,20 @@ def _alternative_query(words: tuple[str, ...]) -> Q:
 
 
 def text_query(parsed: ParsedQuery, mode: str) -> Q:
-    """The parsed query as a bool query: clauses ANDed (or ORed), alternatives ORed."""
+    """The parsed query as a bool query: clauses ANDed (or ORed), alternatives ORed.
+
+    In "any" mode each clause is a named query ("c0", "c1", ...): a hit's `matched_queries`
+    says how many clauses it matches, its tier (search.ranking).
+    """
     clauses = []
-    for clause in parsed.positive:
+    for i, clause in enumerate(parsed.positive):
         alternatives = [_alternative_query(a.words) for a in clause.alternatives]
-        clauses.append(
-            alternatives[0] if len(alternatives) == 1 else Q("bool", should=alternatives, minimum_should_match=1)
-        )
+        if mode == "any" and len(parsed.positive) > 1:
+            clauses.append(Q("bool", should=alternatives, minimum_should_match=1, _name=f"c{i}"))
+        elif len(alternatives) == 1:
+            clauses.append(alternatives[0])
+        else:
+            clauses.append(Q("bool", should=alternatives, minimum_should_match=1))
     must_not = [_alternative_query(a.words) for c in parsed.negative for a in c.alternatives]
     if mode == "all":
         return Q("bool", must=clauses, must_not=must_not)
@@ -489,10 +498,12 @@ class ElasticsearchBackend(SearchBackend):
         hits = list(response.hits)
         if not hits:
             return results
-        text, signals, highlights, parent_of = {}, {}, {}, {}
+        text, signals, highlights, parent_of, tiers = {}, {}, {}, {}, {}
         for hit in hits:
             key = hit.meta.id
             text[key] = float(hit.meta.score or 0.0)
+            if mode == "any" and len(request.parsed.positive) > 1:
+                tiers[key] = len(set(getattr(hit.meta, "matched_queries", None) or []))
             signals[key] = Signals(
                 votes=getattr(hit, "votes", 0) or 0,
                 answers=getattr(hit, "answers", 0) or 0,
@@ -508,9 +519,29 @@ class ElasticsearchBackend(SearchBackend):
                     " ".join(getattr(hl, "title", []) or []),
                     " … ".join(getattr(hl, "body", []) or []),
                 )
-        ranked = blend(text, signals, deal_keys=request.deal.context_keys() if request.deal else None, now=request.now)
-        folded = fold(ranked, parent_of)
-        results.total -= len(ranked) - len(folded)
+        # Answers are shown within their question: questions that are not hits themselves are
+        # read from the database's copy (the document store), with the same visibility and filters.
+        wanted = {
+            parent
+            for key, parent in parent_of.items()
+            if parent and parent not in text and shown_within_parent(split_key(key)[0])
+        }
+        lifted = DatabaseBackend().parent_rows(request, wanted) if wanted else {}
+        for key, r in lifted.items():
+            signals[key] = Signals(
+                votes=r[1],
+                answers=r[2],
+                accepted=r[3],
+                evidence_strength=r[4],
+                published_at=r[5],
+                worked_in=tuple((r[6] or "").split()),
+            )
+        lift(text, parent_of, set(lifted), tiers)
+        ranked = blend(
+            text, signals, deal_keys=request.deal.context_keys() if request.deal else None, now=request.now, tiers=tiers
+        )
+        folded = fold(ranked, parent_of, tiers)
+        results.total -= len(ranked) - len(folded) - len(lifted)
         results.ranked = len(folded)
         start = (request.page - 1) * request.page_size
         page = folded[start : start + request.page_size]
@@ -568,7 +599,12 @@ class ElasticsearchBackend(SearchBackend):
         return out
 
     @_guard
-    def corrections(self, words: list[str], principals: list[str]) -> dict[str, str]:
+    def count(self, request: SearchRequest, *, mode: str) -> int:
+        fs = RainmakerSearch(replace(request, facets=False), mode=mode, index=self.alias, using=self.client)
+        return fs._s.extra(size=0).execute().hits.total.value
+
+    @_guard
+    def correction_options(self, words: list[str], principals: list[str]) -> dict[str, list[str]]:
         if not words:
             return {}
         response = spelling_search(words, index=self.alias).using(self.client).execute()
@@ -584,9 +620,9 @@ class ElasticsearchBackend(SearchBackend):
         for word in words:
             if word in visible:
                 continue
-            best = next((c for c in options.get(word, []) if c in visible and c != word), None)
-            if best:
-                out[word] = best
+            usable = [c for c in options.get(word, []) if c in visible and c != word]
+            if usable:
+                out[word] = usable
         return out
 
     @_guard
@@ -601,8 +637,6 @@ class ElasticsearchBackend(SearchBackend):
         return out
 
     def document_text(self, key: str, principals: list[str]) -> str | None:
-        from .database import DatabaseBackend
-
         return DatabaseBackend().document_text(key, principals)
 
     @_guard

@@ -73,7 +73,7 @@ def test_mapping_uses_english_analysis_and_sales_synonyms_at_search_time():
     assert {"of", "on", "for"} <= rule_words
     synonyms = analysis["filter"]["rainmaker_sales_synonyms"]
     assert synonyms["type"] == "synonym_graph"
-    assert {"poc, proof of concept", "eb, economic buyer", "map, mutual action plan"} <= set(synonyms["synonyms"])
+    assert {"poc, proof of concept, pilot", "eb, economic buyer", "map, mutual action plan"} <= set(synonyms["synonyms"])
     assert analysis["filter"]["rainmaker_stemmer"] == {"type": "stemmer", "language": "english"}
 
     props = body["mappings"]["properties"]
@@ -110,7 +110,7 @@ def test_search_body_ands_clauses_ors_synonyms_and_excludes():
     body = search_body(request('poc "exit criteria" -legal'), mode="all")
     query = body["query"]["bool"]
     poc, phrase = query["must"]
-    assert [s["multi_match"]["query"] for s in poc["bool"]["should"]] == ["poc", "proof of concept"]
+    assert [s["multi_match"]["query"] for s in poc["bool"]["should"]] == ["poc", "proof of concept", "pilot"]
     assert poc["bool"]["should"][1]["multi_match"]["type"] == "phrase"
     assert phrase["multi_match"] == {
         "query": "exit criteria",
