@@ -92,6 +92,12 @@ def deal_match(worked_in: tuple[str, ...] | list[str], context_keys: list[str]) 
     return sum(1 for k in context_keys if k in worked) / len(context_keys)
 
 
+def type_weight(doc_type: str, *, weights: dict | None = None) -> float:
+    """How much a text match in a document of this type counts (settings: RANKING["types"])."""
+    w = weights or conf.get("RANKING")
+    return float((w.get("types") or {}).get(doc_type, 1.0))
+
+
 def lift(
     text_scores: dict[Hashable, float],
     parent_of: dict[Hashable, Hashable | None],

@@ -42,7 +42,7 @@ from .. import conf
 from ..documents import Document, Signals, Visibility, split_key
 from ..models import SearchAccess, SearchDocument, SearchFacet, SearchTerm
 from ..querytext import STOP_WORDS, WORD_RE, ParsedQuery, parse, to_fts5, to_tsquery_sql
-from ..ranking import blend, coverage_factor, fold, lift, prior
+from ..ranking import blend, coverage_factor, fold, lift, prior, type_weight
 from ..registry import shown_within_parent, type_label
 from .base import (
     FACETS,
@@ -127,6 +127,10 @@ def _chunks(items: list, size: int) -> Iterable[list]:
 
 
 class PostgresEngine:
+    # ts_rank over the weighted vector plus ts_rank over title and tags alone: a title match
+    # counts twice, and no length normalisation (a technique's long body is not a penalty).
+    # Chosen on the demo relevance set (search_eval), see README "Search".
+    rank_sql = "ts_rank(search_vector, {tsq}) + ts_rank(title_vector, {tsq})"
     headline_options = (
         f'StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=32, MinWords=14, MaxFragments=2, FragmentDelimiter=" … "'
     )
@@ -150,9 +154,10 @@ class PostgresEngine:
                 parts.append(f"(CASE WHEN search_vector @@ {clause_sql} THEN 1 ELSE 0 END)")
                 coverage_params += clause_params
             coverage = " + ".join(parts)
-        sql = f"SELECT id, ts_rank(search_vector, {tsq}, 1), {coverage} FROM search_document WHERE id = ANY(%s)"  # noqa: S608
+        rank = self.rank_sql.format(tsq=tsq)
+        sql = f"SELECT id, {rank}, {coverage} FROM search_document WHERE id = ANY(%s)"  # noqa: S608
         with connections[self.using].cursor() as cursor:
-            cursor.execute(sql, [*params, *coverage_params, ids])
+            cursor.execute(sql, [*params * self.rank_sql.count("{tsq}"), *coverage_params, ids])
             return {row[0]: apply_coverage(float(row[1]), row[2], parsed, mode) for row in cursor.fetchall()}
 
     def page_rows(self, parsed: ParsedQuery, ids: list[int]) -> dict[int, tuple[Any, str, str]]:
@@ -531,7 +536,8 @@ class DatabaseBackend(SearchBackend):
                 ]
         ids = [r[0] for r in rows]
         scored = {i: (1.0, 0) for i in ids} if browse else engine.relevance(parsed, mode, ids)
-        text = {i: scored.get(i, (0.0, 0))[0] for i in ids}
+        weights = {r[0]: type_weight(r[7]) for r in rows}
+        text = {i: scored.get(i, (0.0, 0))[0] * weights[i] for i in ids}
         tiers = {i: scored.get(i, (0.0, 0))[1] for i in ids}
         lifted = self._lift_rows(request, rows)
         rows += lifted

@@ -57,7 +57,7 @@ from .. import conf
 from ..documents import Document, Signals, split_key
 from ..models import SearchDocument, SearchFacet
 from ..querytext import ParsedQuery
-from ..ranking import blend, fold, lift, prior
+from ..ranking import blend, fold, lift, prior, type_weight
 from ..registry import shown_within_parent, type_label
 from .base import (
     FACETS,
@@ -501,7 +501,7 @@ class ElasticsearchBackend(SearchBackend):
         text, signals, highlights, parent_of, tiers = {}, {}, {}, {}, {}
         for hit in hits:
             key = hit.meta.id
-            text[key] = float(hit.meta.score or 0.0)
+            text[key] = float(hit.meta.score or 0.0) * type_weight(split_key(key)[0])
             if mode == "any" and len(request.parsed.positive) > 1:
                 tiers[key] = len(set(getattr(hit.meta, "matched_queries", None) or []))
             signals[key] = Signals(

@@ -11,10 +11,9 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from search import selectors, services
+from search import conf, selectors, services
 from search.backends import registry as backends
 from search.backends.base import MARK_END, MARK_START, BackendUnavailable, SearchRequest
-from search import conf
 from search.backends.elasticsearch import (
     ElasticsearchBackend,
     completion_inputs,
@@ -73,7 +72,9 @@ def test_mapping_uses_english_analysis_and_sales_synonyms_at_search_time():
     assert {"of", "on", "for"} <= rule_words
     synonyms = analysis["filter"]["rainmaker_sales_synonyms"]
     assert synonyms["type"] == "synonym_graph"
-    assert {"poc, proof of concept, pilot", "eb, economic buyer", "map, mutual action plan"} <= set(synonyms["synonyms"])
+    assert {"poc, proof of concept, pilot", "eb, economic buyer", "map, mutual action plan"} <= set(
+        synonyms["synonyms"]
+    )
     assert analysis["filter"]["rainmaker_stemmer"] == {"type": "stemmer", "language": "english"}
 
     props = body["mappings"]["properties"]
