@@ -15,7 +15,7 @@ import html
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from django.db.models import Case, CharField, Count, Value, When
+from django.db.models import Case, CharField, Count, Max, Value, When
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
@@ -232,7 +232,17 @@ class QuestionSource(DocumentSource):
             "tags", "labels"
         )
 
-    def to_document(self, question: Question) -> Document | None:
+    def to_documents(self, questions: Sequence[Question]) -> list[Document | None]:
+        ids = [q.pk for q in questions]
+        best = dict(
+            Answer.objects.filter(question_id__in=ids, hidden_reason="")
+            .values("question_id")
+            .annotate(best=Max("score"))
+            .values_list("question_id", "best")
+        )
+        return [self.to_document(q, best_answer_votes=best.get(q.pk) or 0) for q in questions]
+
+    def to_document(self, question: Question, best_answer_votes: int = 0) -> Document | None:
         visibility, users, roles = _post_access(question)
         return Document(
             type=self.doc_type,
@@ -240,7 +250,9 @@ class QuestionSource(DocumentSource):
             title=question.title,
             url=question.get_absolute_url(),
             body=plain_text(question.body),
-            votes=question.score,
+            # A question is worth finding when it was well asked AND well answered: its votes
+            # plus its best answer's (the signal shown stays the question's own votes).
+            votes=max(question.score, 0) + max(best_answer_votes, 0),
             answers=question.answer_count,
             accepted=bool(question.accepted_answer_id),
             published_at=question.created_at,
