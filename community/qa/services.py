@@ -673,7 +673,7 @@ def flag_create(*, post: Post, user, reason: str, note: str) -> Flag:
 
 
 def _reindex_post(post: Post, *, votes_only: bool = False) -> None:
-    if votes_only:  # a vote changes the post's own document only
+    if votes_only and post.kind == PostKind.QUESTION:  # a vote on a question changes its document only
         from search.services import schedule
 
         schedule(post.kind, [post.pk])
