@@ -308,6 +308,7 @@ class AnswerSource(DocumentSource):
             parent_type="question",
             parent_id=question.pk,
             parent_title=question.title,
+            body_only=True,  # the question's title and tags are shown and filtered on, not matched
             **_question_terms(question),
         )
 

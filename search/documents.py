@@ -70,6 +70,10 @@ class Document:
     parent_type: str = ""
     parent_id: int | None = None
     parent_title: str = ""
+    # Matched by its body alone: its title and terms are its parent's, shown and filtered on but
+    # not its own words (an answer carries its question's title and tags; were they searchable,
+    # every answer of a matching question would match too).
+    body_only: bool = False
 
     @property
     def key(self) -> str:
@@ -82,6 +86,15 @@ class Document:
         if self.stage:
             terms.append(self.stage)
         return " · ".join(t.label for t in terms)
+
+    @property
+    def indexed_title(self) -> str:
+        """The title as full-text search sees it ('' for body-only documents)."""
+        return "" if self.body_only else self.title
+
+    @property
+    def indexed_tags_text(self) -> str:
+        return "" if self.body_only else self.tags_text
 
     def principals(self) -> list[str]:
         """Access principals of a restricted document ("user:12", "role:manager")."""

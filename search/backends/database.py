@@ -390,9 +390,9 @@ class DatabaseBackend(SearchBackend):
             votes=doc.votes, answers=doc.answers, accepted=doc.accepted, evidence_strength=doc.evidence_strength
         )
         return {
-            "title": doc.title[:300],
+            "title": doc.indexed_title[:300],  # what full-text search matches (data keeps the title shown)
             "body": doc.body,
-            "tags_text": doc.tags_text,
+            "tags_text": doc.indexed_tags_text,
             "url": doc.url[:500],
             "stage": doc.stage.value if doc.stage else "",
             "evidence": doc.evidence.value if doc.evidence else "",
@@ -719,9 +719,11 @@ class DatabaseBackend(SearchBackend):
 
     def document_text(self, key: str, principals: list[str]) -> str | None:
         doc_type, object_id = split_key(key)
-        row = self.visible(principals).filter(doc_type=doc_type, object_id=object_id).values_list("title", "tags_text")
-        found = row.first()
-        return f"{found[0]} {found[1]}" if found else None
+        row = self.visible(principals).filter(doc_type=doc_type, object_id=object_id)
+        found = row.values_list("title", "tags_text", "body").first()
+        if found is None:
+            return None
+        return f"{found[0]} {found[1]}".strip() or found[2][:300]
 
     # --- Operations -----------------------------------------------------------------------
 

@@ -213,13 +213,12 @@ def to_source(doc: Document) -> dict[str, Any]:
         votes=doc.votes, answers=doc.answers, accepted=doc.accepted, evidence_strength=doc.evidence_strength
     )
     principals = doc.principals() or ["members"]
-    return {
+    source = {
         "doc_type": doc.type,
         "object_id": doc.id,
-        "title": doc.title,
-        "tags_text": doc.tags_text,
+        "title": doc.indexed_title,
+        "tags_text": doc.indexed_tags_text,
         "body": doc.body,
-        "suggest": {"input": completion_inputs(doc.title), "weight": 1 + int(prior(signals) * 100)},
         "stage": doc.stage.value if doc.stage else None,
         "personas": [t.value for t in doc.personas],
         "tags": [t.value for t in doc.tags],
@@ -238,6 +237,9 @@ def to_source(doc: Document) -> dict[str, Any]:
         "data": json.loads(json.dumps(doc.to_dict(), default=str)),
         "content_hash": doc.content_hash(),
     }
+    if not doc.body_only:  # answers are not completions of their own: their question is
+        source["suggest"] = {"input": completion_inputs(doc.title), "weight": 1 + max(0, int(prior(signals) * 100))}
+    return source
 
 
 # --- Queries ------------------------------------------------------------------------------------
