@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from enum import StrEnum
 
@@ -124,8 +124,13 @@ class Document:
 
     @classmethod
     def from_dict(cls, data: dict) -> Document:
-        """Build a document from plain JSON (relevance corpora, fixtures)."""
-        data = dict(data)
+        """Build a document from plain JSON (relevance corpora, fixtures, the stored copy).
+
+        Keys this version does not know are ignored: a document stored by a newer release
+        stays readable by an older process during a rolling deploy.
+        """
+        known = {f.name for f in fields(cls)}
+        data = {k: v for k, v in data.items() if k in known}
 
         def term(value) -> Term | None:
             if value is None or isinstance(value, Term):

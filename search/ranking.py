@@ -11,8 +11,10 @@ For each candidate document d of a query q (weights w_* in settings.SEARCH["RANK
     deal(d)      = w_deal * |worked_in(d) ∩ context(my deal)| / |context(my deal)|
     score(d)     = relevance(d) * (1 + quality(d)) * (1 + deal(d))
 
-`text` is the backend's own relevance: ts_rank over the weighted tsvector (PostgreSQL), BM25
-with column weights (SQLite FTS5, Elasticsearch). Dividing by the best candidate's text score
+`text` is the backend's own relevance (ts_rank over the weighted tsvector plus over title and
+tags on PostgreSQL; BM25 with column weights on SQLite FTS5 and Elasticsearch) times the
+document type's weight (w_types: techniques count a little more, answers and discussions
+less; see `type_weight`). Dividing by the best candidate's text score
 puts every backend on the same scale, so the same weights work everywhere. Multiplying keeps
 text relevance in charge: a document that barely matches cannot be lifted to the top by
 votes alone, but among comparable matches the proven technique and the accepted answer win.

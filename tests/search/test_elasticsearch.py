@@ -127,6 +127,83 @@ def test_search_body_any_mode_needs_one_clause():
     body = search_body(request("pricing objection"), mode="any")
     assert body["query"]["bool"]["minimum_should_match"] == 1
     assert len(body["query"]["bool"]["should"]) == 2
+    # Named clauses: a hit's matched_queries give its tier (how many of the words it matches).
+    assert [c["bool"]["_name"] for c in body["query"]["bool"]["should"]] == ["c0", "c1"]
+
+
+def test_answers_match_by_their_own_words_and_are_not_completions():
+    answer = to_source(
+        doc(
+            "answer",
+            5,
+            "Procurement wants 20% off",
+            "Trade it for a longer term.",
+            tags=["Negotiation"],
+            parent_type="question",
+            parent_id=4,
+            body_only=True,
+        )
+    )
+    assert answer["title"] == "" and answer["tags_text"] == "" and "suggest" not in answer
+    assert answer["tags"] == ["negotiation"] and answer["parent_key"] == "question:4"
+    assert answer["data"]["title"] == "Procurement wants 20% off"
+    worse = to_source(doc("technique", 6, "Send the contract early", evidence_strength=-1.0))
+    assert worse["suggest"]["weight"] >= 1  # completion weights are never negative
+
+
+def test_answers_lift_their_question_and_tiers_order_partial_matches(newhire):
+    """Elasticsearch returns an answer; its question (read from the database copy, visible to the
+    searcher) becomes the result, with the answer inside it; more matched clauses rank first."""
+    from search.backends.database import DatabaseBackend
+
+    DatabaseBackend().write(
+        [
+            doc("question", 4, "Procurement wants 20% off", "Late ask.", accepted=True, answers=1),
+            doc(
+                "answer",
+                5,
+                "Procurement wants 20% off",
+                "Longer term trade.",
+                parent_type="question",
+                parent_id=4,
+                body_only=True,
+            ),
+            doc("technique", 6, "Longer contracts", "Term."),
+        ]
+    )
+    client = mock.MagicMock()
+
+    def hit(key, score, matched, parent=None):
+        doc_type, object_id = key.split(":")
+        source = {
+            "doc_type": doc_type,
+            "object_id": int(object_id),
+            "votes": 0,
+            "answers": 0,
+            "accepted": False,
+            "evidence_strength": 0.0,
+            "published_at": None,
+            "worked_in": [],
+            "parent_key": parent,
+        }
+        return {"_index": "rm", "_id": key, "_score": score, "_source": source, "matched_queries": matched}
+
+    client.search.return_value = mock.Mock(
+        body={
+            "took": 1,
+            "timed_out": False,
+            "hits": {
+                "total": {"value": 2, "relation": "eq"},
+                "hits": [hit("technique:6", 9.0, ["c0"]), hit("answer:5", 3.0, ["c0", "c1"], parent="question:4")],
+            },
+            "aggregations": {},
+        }
+    )
+    backend = ElasticsearchBackend(url="http://es:9200", index="rm", client=client)
+    results = backend.search_once(request("longer trade", facets=False, principals=["members"]), mode="any")
+    assert [h.key for h in results.hits] == ["question:4", "technique:6"]
+    assert [c.key for c in results.hits[0].children] == ["answer:5"]
+    assert results.total == 2
 
 
 def test_search_body_always_filters_by_visibility_and_the_deal():
