@@ -14,7 +14,7 @@ DEFAULT_RANKING: dict[str, float] = {
     # score = relevance x (1 + quality) x (1 + deal), see search.ranking for the formula.
     "votes": 0.20,  # net votes, log-scaled, saturating at votes_saturation
     "votes_saturation": 25,
-    "accepted": 0.15,  # a question with an accepted answer, or the accepted answer itself
+    "accepted": 0.45,  # a question with an accepted answer (the asker says it worked), or that answer
     "answers": 0.05,  # answer count, log-scaled, saturating at answers_saturation
     "answers_saturation": 5,
     "evidence": 0.50,  # a technique's evidence strength in [-1, 1] (from its lift interval)

@@ -173,7 +173,7 @@ SEARCH = {
     "RANKING": {
         "votes": 0.20,
         "votes_saturation": 25,
-        "accepted": 0.15,
+        "accepted": 0.45,
         "answers": 0.05,
         "answers_saturation": 5,
         "evidence": 0.50,
