@@ -19,6 +19,9 @@ CLEAN = (
     "DJANGO_ENV",
     "TEST_REDIS_URL",
     "PYTHONPATH",
+    # Set by tests/browser/conftest.py when the suite is collected (Playwright's loop), never in
+    # deployment: `check --deploy` rightly refuses it (async.E001).
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
 
 PRINT_SETTINGS = (

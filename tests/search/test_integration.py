@@ -245,6 +245,13 @@ def test_private_threads_never_reach_outsiders(
     html = client_for(reader).get("/search/", {"q": "zanzibar"}).content.decode()
     assert "Rainmaker council" not in html and "Zanzibar" not in html
 
+    # Nor do similar documents (any type), for a text or for the thread itself.
+    assert selectors.similar(user=reader, text="zanzibar pricing floor") == []
+    assert selectors.similar(user=reader, key=f"thread:{private_room.pk}") == []
+    assert [h.key for h in selectors.similar(user=rainmaker, text="zanzibar pricing floor")] == [
+        f"thread:{private_room.pk}"
+    ]
+
     # "Did you mean" never offers a word that only a private thread has.
     assert selectors.search(user=reader, text="zanzibr").suggestion is None
     assert selectors.search(user=reader, text="quixotc").suggestion is None
