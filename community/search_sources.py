@@ -65,6 +65,11 @@ def plain_text(markdown_or_html: str) -> str:
     return " ".join(html.unescape(text).split())
 
 
+def html_text(cleaned_html: str) -> str:
+    """Stored, cleaned HTML (a message's body_html) as plain words: no second Markdown pass."""
+    return " ".join(html.unescape(strip_tags(cleaned_html or "")).split())
+
+
 def evidence_strength(page: TechniquePage) -> float:
     """In [-1, 1], from the evidence label and the lift's interval (see FULL_STRENGTH_LIFT)."""
     if page.evidence == Evidence.PROVEN:
@@ -366,7 +371,7 @@ class ThreadSource(DocumentSource):
             rows = (
                 Message.objects.filter(thread_id__in=ids, deleted_at__isnull=True)
                 .order_by("thread_id", "-seq")
-                .values_list("thread_id", "body")
+                .values_list("thread_id", "body_html")  # rendered and cleaned when posted
             )
             for thread_id, body in rows.iterator(chunk_size=2000):
                 if len(texts[thread_id]) < THREAD_MESSAGES:
@@ -409,7 +414,7 @@ class ThreadSource(DocumentSource):
                 visibility, users, roles = _post_access(parent)
                 parent_type, parent_title = "question", parent.title
             parent_id = parent.pk
-        body = "\n".join(plain_text(m) for m in messages)[:THREAD_CHARS]
+        body = "\n".join(html_text(m) for m in messages)[:THREAD_CHARS]
         if thread.topic:
             body = f"{thread.topic}\n{body}"
         signal = [_plural(thread.message_count, "message")]
