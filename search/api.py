@@ -62,6 +62,28 @@ class SuggestOut(Schema):
     suggestions: list[SuggestionOut]
 
 
+class SimilarOut(Schema):
+    type: str
+    id: int
+    title: str
+    url: str
+    snippet: str = Field(description="HTML: escaped text with the matching words in <mark>.")
+    signal: str = Field(description="The key signal: votes and answers, or a technique's evidence.")
+
+
+class SimilarListOut(Schema):
+    results: list[SimilarOut]
+
+
+SIMILAR_TYPES = ("question", "technique")
+
+
+class SimilarParams(Schema):
+    q: str = Field("", max_length=300, description="The text being typed (e.g. a question's title).")
+    type: list[str] = Field([], description="question and/or technique (both by default).")
+    limit: int = Field(6, ge=1, le=10)
+
+
 @router.get(
     "",
     response={200: SearchOut, **COMMON_ERRORS},
@@ -115,3 +137,25 @@ def suggest(request: HttpRequest, q: str = Query("", max_length=100)):
     policy.require(request.auth, "search.use")
     suggestions = selectors.suggest(user=request.auth, text=q, limit=conf.get("SUGGEST_LIMIT"))
     return {"suggestions": [{"type": s.type, "id": s.id, "title": s.title, "url": s.url} for s in suggestions]}
+
+
+@router.get(
+    "/similar",
+    response={200: SimilarListOut, **COMMON_ERRORS},
+    summary="Questions and techniques like a text being typed (the ask form's 'Already answered?')",
+    description=(
+        "Documents the caller may see that share words with `q` (those sharing more words first, then "
+        "by votes, accepted answers and evidence). `type` narrows to question and/or technique (both by "
+        "default); `limit` is at most 10."
+    ),
+)
+def similar(request: HttpRequest, params: Query[SimilarParams]):
+    policy.require(request.auth, "search.use")
+    types = [t for t in params.type if t in SIMILAR_TYPES] or list(SIMILAR_TYPES)
+    hits = selectors.similar(user=request.auth, text=params.q, types=types, limit=params.limit)
+    return {
+        "results": [
+            {"type": h.type, "id": h.id, "title": h.title, "url": h.url, "snippet": h.snippet_html, "signal": h.signal}
+            for h in hits
+        ]
+    }

@@ -14,18 +14,22 @@ DEFAULT_RANKING: dict[str, float] = {
     # score = relevance x (1 + quality) x (1 + deal), see search.ranking for the formula.
     "votes": 0.20,  # net votes, log-scaled, saturating at votes_saturation
     "votes_saturation": 25,
-    "accepted": 0.15,  # a question with an accepted answer, or the accepted answer itself
+    "accepted": 0.45,  # a question with an accepted answer (the asker says it worked), or that answer
     "answers": 0.05,  # answer count, log-scaled, saturating at answers_saturation
     "answers_saturation": 5,
-    "evidence": 0.30,  # a technique's evidence strength in [0, 1] (lower bound of its lift)
+    "evidence": 0.50,  # a technique's evidence strength in [-1, 1] (from its lift interval)
     "recency": 0.05,  # exp(-age / recency_days)
     "recency_days": 365,
     "deal": 0.50,  # "for my deal": share of the deal's context the document worked in
+    # How much a text match counts per document type: techniques are the team's curated,
+    # measured know-how; an answer is found within its question (its match is indirect
+    # evidence for the question); discussions are chat. Others: 1.
+    "types": {"technique": 1.2, "answer": 0.7, "thread": 0.6},
 }
 
 DEFAULT_SYNONYMS: list[str] = [
     # Solr format: equivalent terms, comma-separated (one group a line).
-    "poc, proof of concept",
+    "poc, proof of concept, pilot",
     "eb, economic buyer",
     "map, mutual action plan",
     "roi, return on investment",
@@ -42,7 +46,7 @@ DEFAULT_SYNONYMS: list[str] = [
     "sdr, sales development representative",
     "ae, account executive",
     "icp, ideal customer profile",
-    "meddic, meddpicc",
+    "meddic, meddicc, meddpicc",
     "kpi, key performance indicator",
     "arr, annual recurring revenue",
     "po, purchase order",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from enum import StrEnum
 
@@ -54,7 +54,8 @@ class Document:
     votes: int = 0
     answers: int = 0
     accepted: bool = False
-    evidence_strength: float = 0.0  # in [0, 1]: e.g. the lower bound of a technique's lift
+    # In [-1, 1]: > 0 shown to work (e.g. the lower bound of a technique's lift), < 0 shown to hurt.
+    evidence_strength: float = 0.0
     published_at: datetime | None = None
     # Deal contexts where it worked: "stage:<slug>", "industry:<slug>", "size:<band>".
     worked_in: tuple[str, ...] = ()
@@ -69,6 +70,10 @@ class Document:
     parent_type: str = ""
     parent_id: int | None = None
     parent_title: str = ""
+    # Matched by its body alone: its title and terms are its parent's, shown and filtered on but
+    # not its own words (an answer carries its question's title and tags; were they searchable,
+    # every answer of a matching question would match too).
+    body_only: bool = False
 
     @property
     def key(self) -> str:
@@ -81,6 +86,15 @@ class Document:
         if self.stage:
             terms.append(self.stage)
         return " · ".join(t.label for t in terms)
+
+    @property
+    def indexed_title(self) -> str:
+        """The title as full-text search sees it ('' for body-only documents)."""
+        return "" if self.body_only else self.title
+
+    @property
+    def indexed_tags_text(self) -> str:
+        return "" if self.body_only else self.tags_text
 
     def principals(self) -> list[str]:
         """Access principals of a restricted document ("user:12", "role:manager")."""
@@ -110,8 +124,13 @@ class Document:
 
     @classmethod
     def from_dict(cls, data: dict) -> Document:
-        """Build a document from plain JSON (relevance corpora, fixtures)."""
-        data = dict(data)
+        """Build a document from plain JSON (relevance corpora, fixtures, the stored copy).
+
+        Keys this version does not know are ignored: a document stored by a newer release
+        stays readable by an older process during a rolling deploy.
+        """
+        known = {f.name for f in fields(cls)}
+        data = {k: v for k, v in data.items() if k in known}
 
         def term(value) -> Term | None:
             if value is None or isinstance(value, Term):

@@ -17,9 +17,15 @@ Documents are named "type:title" (titles are stable across demo seeds, ids are n
 are 3 (should be first), 2 (should be near the top), 1 (relevant). `kind` says what the
 query tests: plain, misspelling, synonym, word-form, filter.
 
-- Reciprocal rank: 1 / rank of the first relevant document (0 if none in the top 10).
-- nDCG@10: DCG of the returned top 10 (gain 2^grade - 1, discount log2(rank + 1)) divided by
-  the DCG of the ideal ordering of the graded documents.
+Results are judged as the page shows them: one row per result, answers within their question.
+So a question and its answers are one unit ("answer:<question title>" counts as
+"question:<question title>", with the better of the two grades), a row counts once (a second
+row of the same unit gains nothing), and the answers or discussions folded inside a row do not
+take ranks of their own.
+
+- Reciprocal rank: 1 / rank of the first relevant row (0 if none in the top 10).
+- nDCG@10: DCG of the top 10 rows (gain 2^grade - 1, discount log2(rank + 1)) divided by the
+  DCG of the ideal ordering of the graded units. It cannot exceed 1.
 """
 
 from __future__ import annotations
@@ -86,8 +92,20 @@ class Report:
 
 
 def _norm(label: str) -> str:
+    """The unit a label names: answers are judged within their question."""
     doc_type, _, title = label.partition(":")
-    return f"{doc_type.strip().lower()}:{' '.join(title.split()).lower()}"
+    doc_type = doc_type.strip().lower()
+    if doc_type == "answer":
+        doc_type = "question"
+    return f"{doc_type}:{' '.join(title.split()).lower()}"
+
+
+def _merge(relevant: dict[str, int]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for label, grade in relevant.items():
+        key = _norm(label)
+        out[key] = max(out.get(key, 0), int(grade))
+    return out
 
 
 def load_set(path: str | Path) -> RelevanceSet:
@@ -96,7 +114,7 @@ def load_set(path: str | Path) -> RelevanceSet:
     cases = [
         Case(
             query=q["query"],
-            relevant={_norm(k): int(v) for k, v in q["relevant"].items()},
+            relevant=_merge(q["relevant"]),
             kind=q.get("kind", "plain"),
             filters=q.get("filters", {}),
             note=q.get("note", ""),
@@ -126,16 +144,28 @@ def dcg(grades: list[int]) -> float:
     return sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(grades))
 
 
+def _gains(ranked: list[str], relevant: dict[str, int], k: int) -> list[int]:
+    """The grade of each of the top k rows; a unit already credited gains nothing again."""
+    relevant = _merge(relevant)
+    seen: set[str] = set()
+    gains = []
+    for label in ranked[:k]:
+        key = _norm(label)
+        gains.append(0 if key in seen else relevant.get(key, 0))
+        seen.add(key)
+    return gains
+
+
 def ndcg_at_k(ranked: list[str], relevant: dict[str, int], k: int = K) -> float:
-    ideal = dcg(sorted(relevant.values(), reverse=True)[:k])
+    ideal = dcg(sorted(_merge(relevant).values(), reverse=True)[:k])
     if ideal == 0:
         return 0.0
-    return dcg([relevant.get(_norm(label), 0) for label in ranked[:k]]) / ideal
+    return dcg(_gains(ranked, relevant, k)) / ideal
 
 
 def reciprocal_rank(ranked: list[str], relevant: dict[str, int], k: int = K) -> float:
-    for i, label in enumerate(ranked[:k], start=1):
-        if relevant.get(_norm(label), 0) > 0:
+    for i, gain in enumerate(_gains(ranked, relevant, k), start=1):
+        if gain > 0:
             return 1.0 / i
     return 0.0
 
@@ -163,7 +193,7 @@ def backend_ranker(backend: SearchBackend, principals: list[str] | None = None) 
             now=timezone.now(),
         )
         results = run_strategy(backend, request)
-        # As the page shows them: answers folded into their question follow it.
-        return [f"{h.type}:{h.title}" for hit in results.hits for h in (hit, *hit.children)]
+        # As the page shows them: one row per result (what is folded inside a row is part of it).
+        return [f"{hit.type}:{hit.title}" for hit in results.hits]
 
     return rank

@@ -37,6 +37,9 @@ class DocumentSource:
     label: str = ""
     label_plural: str = ""
     model: type[models.Model]
+    # Shown within its parent document (an answer within its question): a match ranks and
+    # shows the parent, with the match inside it, even when the parent itself does not match.
+    shown_within_parent: bool = False
     # Other models whose changes alter this source's documents: (model, fn(instance) -> ids).
     dependencies: Sequence[tuple[type[models.Model], Callable[[Any], Iterable[int]]]] = ()
 
@@ -82,6 +85,17 @@ def get_source(doc_type: str) -> DocumentSource | None:
 
 def sources() -> list[DocumentSource]:
     return list(_SOURCES.values())
+
+
+# Types shown within their parent when no source is registered for them (relevance corpora).
+DEFAULT_WITHIN_PARENT = frozenset({"answer"})
+
+
+def shown_within_parent(doc_type: str) -> bool:
+    source = _SOURCES.get(doc_type)
+    if source is not None:
+        return source.shown_within_parent
+    return doc_type in DEFAULT_WITHIN_PARENT
 
 
 def type_label(doc_type: str, *, plural: bool = False) -> str:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from . import conf
 from .backends import registry as backends
 from .backends.base import FILTERABLE, BackendUnavailable, Hit, SearchBackend, SearchRequest, SearchResults, Suggestion
+from .backends.spelling import edit_distance
 from .querytext import ParsedQuery, parse
 from .registry import DealContext, deals_for
 
@@ -31,7 +32,10 @@ FALLBACK_NOTICE = (
     "The main search index is unreachable, so these results come from the backup index and may be "
     "incomplete or slightly out of date."
 )
-FEW_RESULTS = 3
+# Fewer results than this for all the words (a page): documents matching some of the words
+# are added after them (ordered by how many of the words they match).
+FEW_RESULTS = 10
+MAX_CORRECTION_TRIES = 4  # combinations of corrections counted before giving up on "all words"
 MAX_FILTER_VALUES = 20
 
 
@@ -113,7 +117,12 @@ def run_strategy(backend: SearchBackend, request: SearchRequest) -> SearchResult
     results = backend.search_once(request, mode="all")
     if parsed.is_empty or results.total >= FEW_RESULTS:
         return results
-    corrections = backend.corrections(parsed.words())
+    options = backend.correction_options(parsed.words(), request.principals)
+    corrections = {word: choices[0] for word, choices in options.items()}
+    if results.total == 0 and options:
+        # Nothing matches: of the likely corrections, the first that finds something together
+        # with the other words ("reverse aution" -> "auction", not the commoner "action").
+        corrections = _corrections_that_match(backend, request, options) or corrections
     corrected: ParsedQuery | None = parsed.corrected(corrections) if corrections else None
     if results.total == 0 and corrected is not None:
         # Nothing for what was typed: search for the corrected words and say so.
@@ -134,6 +143,36 @@ def run_strategy(backend: SearchBackend, request: SearchRequest) -> SearchResult
     if corrected is not None:
         widened.suggestion = corrected.raw
     return widened if widened.total >= results.total else results
+
+
+def _correction_sets(options: dict[str, list[str]], limit: int) -> list[dict[str, str]]:
+    """Combinations of corrections, most likely first: every best guess, then one word at a
+    time on its next guess."""
+    best = {word: choices[0] for word, choices in options.items()}
+    sets = [best]
+    for rank in range(1, max((len(c) for c in options.values()), default=1)):
+        for word, choices in options.items():
+            if rank < len(choices):
+                sets.append({**best, word: choices[rank]})
+    return sets[:limit]
+
+
+def _corrections_that_match(
+    backend: SearchBackend, request: SearchRequest, options: dict[str, list[str]]
+) -> dict[str, str] | None:
+    """Of the likely combinations, the closest to what was typed (fewest edits) that finds the
+    most documents with all the words ("reverse aution": "auction" over "action")."""
+    parsed = request.parsed
+    best: tuple[int, int] | None = None
+    chosen = None
+    for candidate in _correction_sets(options, MAX_CORRECTION_TRIES):
+        found = backend.count(replace(request, parsed=parsed.corrected(candidate)), mode="all")
+        if not found:
+            continue
+        rank = (sum(edit_distance(w, c) for w, c in candidate.items()), -found)
+        if best is None or rank < best:
+            best, chosen = rank, candidate
+    return chosen
 
 
 def suggest(*, user: Any, text: str, limit: int | None = None) -> list[Suggestion]:

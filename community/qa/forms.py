@@ -13,7 +13,7 @@ class QuestionForm(forms.Form):
         max_length=200,
         help_text="The question in one line, as you would ask a colleague.",
         widget=forms.TextInput(
-            attrs={"autocomplete": "off", "data-similar": "/api/v1/search", "aria-describedby": "similar-help"}
+            attrs={"autocomplete": "off", "data-similar": "/api/v1/search/similar", "aria-describedby": "similar-help"}
         ),
     )
     body = forms.CharField(

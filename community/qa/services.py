@@ -39,6 +39,14 @@ from taxonomy.models import SkillTag
 
 from . import reputation, routing
 
+
+def _reindex(*, question_ids: Iterable[int] = (), answer_ids: Iterable[int] = ()) -> None:
+    """Search documents follow (outbox rows in this transaction; indexed after commit)."""
+    from community.search_sources import schedule_posts
+
+    schedule_posts(question_ids=question_ids, answer_ids=answer_ids)
+
+
 MAX_TAGS = 5
 MAX_LABELS = 5
 MAX_CITATIONS = 5
@@ -276,6 +284,7 @@ def question_create(
         question.labels.set([Label.objects.get_or_create(name=name)[0] for name in labels])
         _revise(post=question, editor=author, title=question.title, tags=_tags_text(tags, labels), summary="Asked")
         Follow.objects.get_or_create(user=author, target=FollowTarget.QUESTION, question=question)
+        _reindex(question_ids=[question.pk])  # tags and labels were set after the save
         url = question.get_absolute_url()
         routed_ids: set[int] = set()
         if route:
@@ -381,6 +390,7 @@ def question_edit(
             tags=_tags_text(tags, labels),
             summary=summary or "Edited",
         )
+        _reindex(question_ids=[question.pk])  # its answers carry its title, tags and stage
         _notify_mentions(
             people=mentioned,
             actor=editor,
@@ -439,6 +449,7 @@ def answer_create(*, question: Question, author, body: str, techniques: Sequence
         )
         _revise(post=answer, editor=author, summary="Answered")
         Question.objects.filter(pk=question.pk).update(answer_count=F("answer_count") + 1, last_activity_at=now)
+        _reindex(answer_ids=[answer.pk])  # and its question's answer count
         url = answer.get_absolute_url()
         notified: set[int] = {author.pk}
         if question.author and question.author.is_active:
@@ -487,6 +498,7 @@ def answer_edit(*, answer: Answer, editor, body: str, techniques: Sequence = (),
             [AnswerCitation(answer=answer, technique=t, position=i) for i, t in enumerate(techniques)]
         )
         _revise(post=answer, editor=editor, summary=summary or "Edited")
+        _reindex(answer_ids=[answer.pk])
         _notify_mentions(
             people=mentioned,
             actor=editor,
@@ -524,6 +536,7 @@ def answer_accept(*, answer: Answer, user) -> Answer:
             reputation.apply_event(spec)
             changed_users.add(spec.user_id)
         reputation.refresh_totals(changed_users)
+        _reindex(question_ids=[question.pk])  # the question, the new and the old accepted answer
         answer.is_accepted = True
         if answer.author and answer.author.is_active:
             notify(
@@ -626,6 +639,7 @@ def vote_cast(*, post_id: int, user, value: int) -> tuple[Post, int]:
                 reputation.apply_event(spec)
         reputation.refresh_totals([post.author_id])
         post.refresh_from_db(fields=["score", "upvotes", "downvotes"])
+        _reindex_post(post, votes_only=True)
     return post, value
 
 
@@ -654,7 +668,19 @@ def flag_create(*, post: Post, user, reason: str, note: str) -> Flag:
         if not post.is_hidden and trusted >= settings.QA_AUTO_HIDE_FLAGS:
             Post.objects.filter(pk=post.pk).update(hidden_reason=HiddenReason.FLAGS, hidden_at=timezone.now())
             _recount_answers(post)
+            _reindex_post(post)
     return flag
+
+
+def _reindex_post(post: Post, *, votes_only: bool = False) -> None:
+    if votes_only and post.kind == PostKind.QUESTION:  # a vote on a question changes its document only
+        from search.services import schedule
+
+        schedule(post.kind, [post.pk])
+    elif post.kind == PostKind.QUESTION:
+        _reindex(question_ids=[post.pk])
+    else:
+        _reindex(answer_ids=[post.pk])
 
 
 def _recount_answers(post: Post) -> None:
@@ -703,6 +729,7 @@ def post_moderate(*, post: Post, moderator, action: str, duplicate_of: Question 
             resolution=resolution, resolved_at=now, resolved_by=moderator
         )
         _recount_answers(post)
+        _reindex_post(post)
         post.refresh_from_db()
         if post.author and action in ("hide", "duplicate"):
             question_id = post.pk if post.kind == PostKind.QUESTION else post.as_answer.question_id

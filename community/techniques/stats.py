@@ -491,6 +491,7 @@ def recompute(technique_ids: Iterable[int] | None = None, *, now: datetime | Non
     from taxonomy.models import BuyerPersona, SalesStage
 
     now = now or timezone.now()
+    technique_ids = None if technique_ids is None else list(technique_ids)
     config = OutcomeSettings.current()
     if technique_ids is None:
         targets = list(TechniquePage.objects.values_list("pk", "author_id", "stage_id"))
@@ -531,12 +532,19 @@ def recompute(technique_ids: Iterable[int] | None = None, *, now: datetime | Non
             )
         )
     ids = [pk for pk, _, _ in targets]
+    stored = ["evidence", "uses_count", "success_rate", "lift", "lift_ci_low", "lift_ci_high"]
+    before = {row[0]: row[1:] for row in TechniquePage.objects.filter(pk__in=ids).values_list("pk", *stored)}
+    # bulk_update sends no post_save: the search documents of techniques whose numbers moved
+    # (evidence, strength, "N uses") are re-indexed explicitly, and so are the techniques whose
+    # practices changed (where they worked, for "for my deal").
+    changed = {p.pk for p in pages if before.get(p.pk) != tuple(getattr(p, name) for name in stored)}
+    changed |= set(technique_ids or ()) & set(ids)
     with transaction.atomic():
         TechniqueStats.objects.filter(technique_id__in=ids).delete()
         TechniqueStats.objects.bulk_create(stats_rows, batch_size=500)
-        TechniquePage.objects.bulk_update(
-            pages,
-            ["evidence", "uses_count", "success_rate", "lift", "lift_ci_low", "lift_ci_high", "stats_updated_at"],
-            batch_size=200,
-        )
+        TechniquePage.objects.bulk_update(pages, [*stored, "stats_updated_at"], batch_size=200)
+        if changed:
+            from community.search_sources import schedule_techniques
+
+            schedule_techniques(changed)
     return len(ids)

@@ -180,8 +180,22 @@ class SearchBackend:
     def search_once(self, request: SearchRequest, *, mode: str) -> SearchResults:
         raise NotImplementedError
 
-    def corrections(self, words: list[str]) -> dict[str, str]:
-        """{unknown word: the closest known word} for words not in the index's vocabulary."""
+    def correction_options(self, words: list[str], principals: list[str]) -> dict[str, list[str]]:
+        """{unknown word: known words close to it, best first} for the words that match nothing
+        `principals` may see.
+
+        A word is "known" only when it matches a document the searcher may see, and a
+        correction is only ever a word that does: "did you mean" never reveals a word that
+        occurs only in a draft, a hidden post or a private thread.
+        """
+        raise NotImplementedError
+
+    def corrections(self, words: list[str], principals: list[str]) -> dict[str, str]:
+        """{unknown word: the closest known word} (the first of `correction_options`)."""
+        return {word: options[0] for word, options in self.correction_options(words, principals).items() if options}
+
+    def count(self, request: SearchRequest, *, mode: str) -> int:
+        """How many documents match (visible, filtered), without ranking anything."""
         raise NotImplementedError
 
     def suggest(self, text: str, principals: list[str], *, limit: int) -> list[Suggestion]:

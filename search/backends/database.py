@@ -42,8 +42,8 @@ from .. import conf
 from ..documents import Document, Signals, Visibility, split_key
 from ..models import SearchAccess, SearchDocument, SearchFacet, SearchTerm
 from ..querytext import STOP_WORDS, WORD_RE, ParsedQuery, parse, to_fts5, to_tsquery_sql
-from ..ranking import blend, coverage_factor, fold, prior
-from ..registry import type_label
+from ..ranking import blend, coverage_factor, fold, lift, prior, type_weight
+from ..registry import shown_within_parent, type_label
 from .base import (
     FACETS,
     MARK_END,
@@ -55,7 +55,9 @@ from .base import (
     SearchResults,
     Suggestion,
 )
-from .spelling import choose_correction
+from .spelling import rank_corrections
+
+CORRECTION_CHECKS = 4  # candidates per unknown word checked against visible documents
 
 SIGNAL_FIELDS = (
     "id",
@@ -110,10 +112,12 @@ def single_clause(parsed: ParsedQuery, clause) -> ParsedQuery:
     return ParsedQuery(raw=parsed.raw, clauses=(clause,))
 
 
-def apply_coverage(text: float, matched: int, parsed: ParsedQuery, mode: str) -> float:
+def apply_coverage(text: float, matched: int, parsed: ParsedQuery, mode: str) -> tuple[float, int]:
+    """(text relevance, tier): in "any" mode the text is scaled by coverage^2 and the tier is the
+    number of clauses matched (results are ordered by tier first); otherwise the tier is 0."""
     if mode != "any" or len(parsed.positive) < 2:
-        return text
-    return text * coverage_factor(int(matched), len(parsed.positive))
+        return text, 0
+    return text * coverage_factor(int(matched), len(parsed.positive)), int(matched)
 
 
 def _chunks(items: list, size: int) -> Iterable[list]:
@@ -123,6 +127,10 @@ def _chunks(items: list, size: int) -> Iterable[list]:
 
 
 class PostgresEngine:
+    # ts_rank over the weighted vector plus ts_rank over title and tags alone: a title match
+    # counts twice, and no length normalisation (a technique's long body is not a penalty).
+    # Chosen on the demo relevance set (search_eval), see README "Search".
+    rank_sql = "ts_rank(search_vector, {tsq}) + ts_rank(title_vector, {tsq})"
     headline_options = (
         f'StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=32, MinWords=14, MaxFragments=2, FragmentDelimiter=" … "'
     )
@@ -135,7 +143,7 @@ class PostgresEngine:
         column = "title_vector" if title_only else "search_vector"
         return f"SELECT id FROM search_document WHERE {column} @@ {tsq}", params  # noqa: S608
 
-    def relevance(self, parsed: ParsedQuery, mode: str, ids: list[int]) -> dict[int, float]:
+    def relevance(self, parsed: ParsedQuery, mode: str, ids: list[int]) -> dict[int, tuple[float, int]]:
         tsq, params = to_tsquery_sql(parsed, mode=mode)
         coverage, coverage_params = "1", []
         if mode == "any" and len(parsed.positive) > 1:
@@ -146,9 +154,10 @@ class PostgresEngine:
                 parts.append(f"(CASE WHEN search_vector @@ {clause_sql} THEN 1 ELSE 0 END)")
                 coverage_params += clause_params
             coverage = " + ".join(parts)
-        sql = f"SELECT id, ts_rank(search_vector, {tsq}, 1), {coverage} FROM search_document WHERE id = ANY(%s)"  # noqa: S608
+        rank = self.rank_sql.format(tsq=tsq)
+        sql = f"SELECT id, {rank}, {coverage} FROM search_document WHERE id = ANY(%s)"  # noqa: S608
         with connections[self.using].cursor() as cursor:
-            cursor.execute(sql, [*params, *coverage_params, ids])
+            cursor.execute(sql, [*params * self.rank_sql.count("{tsq}"), *coverage_params, ids])
             return {row[0]: apply_coverage(float(row[1]), row[2], parsed, mode) for row in cursor.fetchall()}
 
     def page_rows(self, parsed: ParsedQuery, ids: list[int]) -> dict[int, tuple[Any, str, str]]:
@@ -188,16 +197,6 @@ class PostgresEngine:
                 out[word].append((candidate, count))
         return out
 
-    def words_matching(self, words: list[str]) -> set[str]:
-        """The words that match some document once stemmed ("negotiating" is not a typo)."""
-        sql = (
-            "SELECT w.q FROM unnest(%s::text[]) AS w(q) WHERE EXISTS ("
-            "SELECT 1 FROM search_document WHERE search_vector @@ plainto_tsquery('english', w.q))"
-        )
-        with connections[self.using].cursor() as cursor:
-            cursor.execute(sql, [words])
-            return {row[0] for row in cursor.fetchall()}
-
     def check(self) -> None:
         with connections[self.using].cursor() as cursor:
             cursor.execute("SELECT 1 FROM search_document WHERE search_vector @@ to_tsquery('english', 'deal') LIMIT 1")
@@ -217,7 +216,7 @@ class SQLiteEngine:
             return "SELECT rowid FROM search_document_fts WHERE 0", []
         return "SELECT rowid FROM search_document_fts WHERE search_document_fts MATCH %s", [expr]
 
-    def relevance(self, parsed: ParsedQuery, mode: str, ids: list[int]) -> dict[int, float]:
+    def relevance(self, parsed: ParsedQuery, mode: str, ids: list[int]) -> dict[int, tuple[float, int]]:
         expr = to_fts5(parsed, mode=mode)
         coverage, coverage_params = "1", []
         if mode == "any" and len(parsed.positive) > 1:
@@ -229,7 +228,7 @@ class SQLiteEngine:
                 )
                 coverage_params.append(to_fts5(single_clause(parsed, clause), mode="all"))
             coverage = " + ".join(parts)
-        out: dict[int, float] = {}
+        out: dict[int, tuple[float, int]] = {}
         w = ", ".join(str(x) for x in self.weights)
         select = f"SELECT rowid, -bm25(search_document_fts, {w}), {coverage} FROM search_document_fts "  # noqa: S608
         with connections[self.using].cursor() as cursor:
@@ -292,17 +291,6 @@ class SQLiteEngine:
             for word, candidate, count in cursor.fetchall():
                 out[word].append((candidate, count))
         return out
-
-    def words_matching(self, words: list[str]) -> set[str]:
-        """The words that match some document once stemmed ("negotiating" is not a typo)."""
-        parts = [
-            "SELECT %s WHERE EXISTS (SELECT 1 FROM search_document_fts WHERE search_document_fts MATCH %s)"
-            for _ in words
-        ]
-        params = [p for w in words for p in (w, f'"{w}"')]
-        with connections[self.using].cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(parts), params)
-            return {row[0] for row in cursor.fetchall()}
 
     def check(self) -> None:
         with connections[self.using].cursor() as cursor:
@@ -402,9 +390,9 @@ class DatabaseBackend(SearchBackend):
             votes=doc.votes, answers=doc.answers, accepted=doc.accepted, evidence_strength=doc.evidence_strength
         )
         return {
-            "title": doc.title[:300],
+            "title": doc.indexed_title[:300],  # what full-text search matches (data keeps the title shown)
             "body": doc.body,
-            "tags_text": doc.tags_text,
+            "tags_text": doc.indexed_tags_text,
             "url": doc.url[:500],
             "stage": doc.stage.value if doc.stage else "",
             "evidence": doc.evidence.value if doc.evidence else "",
@@ -506,18 +494,22 @@ class DatabaseBackend(SearchBackend):
             qs = qs.exclude(doc_type=doc_type, object_id=object_id)
         return qs
 
+    def _matched(self, request: SearchRequest, mode: str) -> QuerySet:
+        base = self._base(request)
+        if request.parsed.is_empty:
+            return base
+        sql, params = self.engine.match_sql(request.parsed, mode)
+        return base.filter(id__in=RawSQL(sql, params))  # noqa: S611 - constants and placeholders only
+
+    def count(self, request: SearchRequest, *, mode: str) -> int:
+        return self._filtered(self._matched(request, mode), request.filters).count()
+
     def search_once(self, request: SearchRequest, *, mode: str) -> SearchResults:
         parsed = request.parsed
         engine = self.engine
         results = SearchResults(page=request.page, page_size=request.page_size, backend=self.label, mode=mode)
-        base = self._base(request)
         browse = parsed.is_empty  # filters only: every visible document, by quality
-        if browse:
-            matched = base
-        else:
-            sql, params = engine.match_sql(parsed, mode)
-            matching_ids = RawSQL(sql, params)  # noqa: S611 - constants and placeholders only
-            matched = base.filter(id__in=matching_ids)
+        matched = self._matched(request, mode)
         filtered = self._filtered(matched, request.filters)
         results.total = filtered.count()
         if request.facets:
@@ -543,7 +535,12 @@ class DatabaseBackend(SearchBackend):
                     if r[0] not in seen
                 ]
         ids = [r[0] for r in rows]
-        text = {i: 1.0 for i in ids} if browse else engine.relevance(parsed, mode, ids)
+        scored = {i: (1.0, 0) for i in ids} if browse else engine.relevance(parsed, mode, ids)
+        weights = {r[0]: type_weight(r[7]) for r in rows}
+        text = {i: scored.get(i, (0.0, 0))[0] * weights[i] for i in ids}
+        tiers = {i: scored.get(i, (0.0, 0))[1] for i in ids}
+        lifted = self._lift_rows(request, rows)
+        rows += lifted
         signals = {
             r[0]: Signals(
                 votes=r[1],
@@ -555,16 +552,18 @@ class DatabaseBackend(SearchBackend):
             )
             for r in rows
         }
+        by_key = {(r[7], r[8]): r[0] for r in rows}
+        parent_of = {r[0]: by_key.get((r[9], r[10])) if r[9] else None for r in rows}
+        lift(text, parent_of, {r[0] for r in lifted}, tiers)
         ranked = blend(
-            {i: text.get(i, 0.0) for i in ids},
+            text,
             signals,
             deal_keys=request.deal.context_keys() if request.deal else None,
             now=request.now,
+            tiers=tiers,
         )
-        by_key = {(r[7], r[8]): r[0] for r in rows}
-        parent_of = {r[0]: by_key.get((r[9], r[10])) if r[9] else None for r in rows}
-        folded = fold(ranked, parent_of)
-        results.total -= len(ranked) - len(folded)
+        folded = fold(ranked, parent_of, tiers)
+        results.total -= len(ranked) - len(folded) - len(lifted)
         results.ranked = len(folded)
         start = (request.page - 1) * request.page_size
         page = folded[start : start + request.page_size]
@@ -578,6 +577,12 @@ class DatabaseBackend(SearchBackend):
             }
         else:
             rows_by_id = engine.page_rows(parsed, wanted)
+            missing = [i for i in wanted if i not in rows_by_id]  # lifted parents match no word
+            if missing:
+                rows_by_id.update(
+                    (r[0], (r[1], "", ""))
+                    for r in SearchDocument.objects.using(self.using).filter(id__in=missing).values_list("id", "data")
+                )
         scores = dict(ranked)
 
         def make_hit(doc_id: int, score: float) -> Hit | None:
@@ -595,6 +600,28 @@ class DatabaseBackend(SearchBackend):
             hit.children = [h for h in (make_hit(c, scores[c]) for c in children) if h is not None]
             results.hits.append(hit)
         return results
+
+    def _lift_rows(self, request: SearchRequest, rows: list[tuple]) -> list[tuple]:
+        """The parents (questions) of candidates shown within them (answers) that are not
+        candidates themselves: visible to the searcher and passing the filters (one query)."""
+        present = {(r[7], r[8]) for r in rows}
+        wanted = {(r[9], r[10]) for r in rows if r[9] and shown_within_parent(r[7])} - present
+        if not wanted:
+            return []
+        condition = Q()
+        for parent_type in {t for t, _ in wanted}:
+            condition |= Q(doc_type=parent_type, object_id__in=[i for t, i in wanted if t == parent_type])
+        parents = self._filtered(self._base(request), request.filters).filter(condition)
+        return list(parents.values_list(*SIGNAL_FIELDS))
+
+    def parent_rows(self, request: SearchRequest, keys: Iterable[str]) -> dict[str, tuple]:
+        """{key: signal row} of the documents `keys` that the searcher may see and the filters pass."""
+        condition = Q(pk__in=[])
+        for key in keys:
+            doc_type, object_id = split_key(key)
+            condition |= Q(doc_type=doc_type, object_id=object_id)
+        parents = self._filtered(self._base(request), request.filters).filter(condition)
+        return {f"{r[7]}:{r[8]}": r for r in parents.values_list(*SIGNAL_FIELDS)}
 
     def _facets(self, matched: QuerySet, filters: dict[str, list[str]]) -> dict[str, list[FacetValue]]:
         """Facet counts; a facet with a selection counts as if it had none (OR within a facet)."""
@@ -627,22 +654,45 @@ class DatabaseBackend(SearchBackend):
                 counts[name] = keep
         return counts
 
-    def corrections(self, words: list[str]) -> dict[str, str]:
+    def correction_options(self, words: list[str], principals: list[str]) -> dict[str, list[str]]:
         words = [w for w in words if w.isalpha() and len(w) >= 3 and w not in STOP_WORDS]
         if not words:
             return {}
         engine = self.engine
-        known = engine.words_matching(words)
+        known = self.visible_words(words, principals)
         unknown = [w for w in words if w not in known]
         if not unknown:
             return {}
         candidates = engine.correction_candidates(unknown)
+        # The best few candidates of each word, then only those a visible document contains
+        # (the vocabulary may still hold words of a post hidden since it was indexed).
+        ranked = {word: rank_corrections(word, candidates.get(word, []))[:CORRECTION_CHECKS] for word in unknown}
+        visible = self.visible_words([c for options in ranked.values() for c in options], principals)
         out = {}
-        for word in unknown:
-            best = choose_correction(word, candidates.get(word, []))
-            if best:
-                out[word] = best
+        for word, options in ranked.items():
+            usable = [c for c in options if c in visible]
+            if usable:
+                out[word] = usable
         return out
+
+    def visible_words(self, words: list[str], principals: list[str]) -> set[str]:
+        """The words (stemmed as the index stems them) that match a document `principals` may see.
+
+        One query: an EXISTS per word over the visible documents.
+        """
+        words = list(dict.fromkeys(words))
+        if not words or not principals:
+            return set()
+        visible = self.visible(principals)
+        checks = {}
+        for i, word in enumerate(words):
+            sql, params = self.engine.match_sql(parse(f'"{word}"'), "all")
+            checks[f"w{i}"] = Exists(visible.filter(id__in=RawSQL(sql, params)))  # noqa: S611 - placeholders only
+        row = SearchDocument.objects.using(self.using).annotate(**checks).values(*checks).order_by()[:1]
+        found = next(iter(row), None)
+        if found is None:
+            return set()
+        return {word for i, word in enumerate(words) if found[f"w{i}"]}
 
     def suggest(self, text: str, principals: list[str], *, limit: int) -> list[Suggestion]:
         words = [w for w in WORD_RE.findall(text.lower()) if w][:6]
@@ -669,9 +719,11 @@ class DatabaseBackend(SearchBackend):
 
     def document_text(self, key: str, principals: list[str]) -> str | None:
         doc_type, object_id = split_key(key)
-        row = self.visible(principals).filter(doc_type=doc_type, object_id=object_id).values_list("title", "tags_text")
-        found = row.first()
-        return f"{found[0]} {found[1]}" if found else None
+        row = self.visible(principals).filter(doc_type=doc_type, object_id=object_id)
+        found = row.values_list("title", "tags_text", "body").first()
+        if found is None:
+            return None
+        return f"{found[0]} {found[1]}".strip() or found[2][:300]
 
     # --- Operations -----------------------------------------------------------------------
 
@@ -684,5 +736,6 @@ class DatabaseBackend(SearchBackend):
             qs = qs.filter(doc_type=doc_type)
         return {f"{t}:{i}": h for t, i, h in qs.values_list("doc_type", "object_id", "content_hash").iterator()}
 
-    def count(self) -> int:
+    def size(self) -> int:
+        """How many documents the index holds."""
         return SearchDocument.objects.using(self.using).count()

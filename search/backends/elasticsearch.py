@@ -25,6 +25,7 @@ import functools
 import json
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 from django.db.models import Max
@@ -56,8 +57,8 @@ from .. import conf
 from ..documents import Document, Signals, split_key
 from ..models import SearchDocument, SearchFacet
 from ..querytext import ParsedQuery
-from ..ranking import blend, fold, prior
-from ..registry import type_label
+from ..ranking import blend, fold, lift, prior, type_weight
+from ..registry import shown_within_parent, type_label
 from .base import (
     FACETS,
     MARK_END,
@@ -70,10 +71,12 @@ from .base import (
     SearchResults,
     Suggestion,
 )
+from .database import DatabaseBackend
 
 logger = logging.getLogger(__name__)
 
 TEXT_FIELDS = ["title^3", "tags_text^2", "body"]
+CORRECTION_CHECKS = 4  # suggestions per unknown word checked against what the searcher may see
 SIGNAL_SOURCE = [
     "doc_type",
     "object_id",
@@ -88,8 +91,57 @@ SIGNAL_SOURCE = [
 
 # --- Analysis -------------------------------------------------------------------------------
 
+# Lucene's English stop words (what "_english_" means in Elasticsearch 8).
+LUCENE_ENGLISH_STOP_WORDS = [
+    "a",
+    "an",
+    "and",
+    "are",
+    "as",
+    "at",
+    "be",
+    "but",
+    "by",
+    "for",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "no",
+    "not",
+    "of",
+    "on",
+    "or",
+    "such",
+    "that",
+    "the",
+    "their",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "to",
+    "was",
+    "will",
+    "with",
+]
+
+
+def _synonym_words(rules: list[str]) -> set[str]:
+    return {word.lower() for rule in rules for part in rule.replace("=>", ",").split(",") for word in part.split()}
+
+
+# The chain order (index: ... stop, stemmer; search: ... synonym_graph, stop, stemmer) follows
+# the Elasticsearch 8 docs on synonym_graph: the filters BEFORE the synonym filter parse the
+# rules (so no stemmer or stop filter before it: a stop filter would drop "proof of concept"
+# as a rule), and "synonym rules should not contain words that are removed by a filter that
+# appears after in the chain (a stop filter for instance)": the stop list therefore keeps the
+# words the rules use ("of", "on", "for"), in both analyzers so that phrases match.
+STOP_WORDS = sorted(set(LUCENE_ENGLISH_STOP_WORDS) - _synonym_words(list(conf.get("SYNONYMS"))))
 english_possessive = token_filter("rainmaker_possessive", type="stemmer", language="possessive_english")
-english_stop = token_filter("rainmaker_stop", type="stop", stopwords="_english_")
+english_stop = token_filter("rainmaker_stop", type="stop", stopwords=STOP_WORDS)
 english_stemmer = token_filter("rainmaker_stemmer", type="stemmer", language="english")
 sales_synonyms = token_filter(
     "rainmaker_sales_synonyms", type="synonym_graph", synonyms=list(conf.get("SYNONYMS")), lenient=True
@@ -161,13 +213,12 @@ def to_source(doc: Document) -> dict[str, Any]:
         votes=doc.votes, answers=doc.answers, accepted=doc.accepted, evidence_strength=doc.evidence_strength
     )
     principals = doc.principals() or ["members"]
-    return {
+    source = {
         "doc_type": doc.type,
         "object_id": doc.id,
-        "title": doc.title,
-        "tags_text": doc.tags_text,
+        "title": doc.indexed_title,
+        "tags_text": doc.indexed_tags_text,
         "body": doc.body,
-        "suggest": {"input": completion_inputs(doc.title), "weight": 1 + int(prior(signals) * 100)},
         "stage": doc.stage.value if doc.stage else None,
         "personas": [t.value for t in doc.personas],
         "tags": [t.value for t in doc.tags],
@@ -186,6 +237,9 @@ def to_source(doc: Document) -> dict[str, Any]:
         "data": json.loads(json.dumps(doc.to_dict(), default=str)),
         "content_hash": doc.content_hash(),
     }
+    if not doc.body_only:  # answers are not completions of their own: their question is
+        source["suggest"] = {"input": completion_inputs(doc.title), "weight": 1 + max(0, int(prior(signals) * 100))}
+    return source
 
 
 # --- Queries ------------------------------------------------------------------------------------
@@ -199,13 +253,20 @@ def _alternative_query(words: tuple[str, ...]) -> Q:
 
 
 def text_query(parsed: ParsedQuery, mode: str) -> Q:
-    """The parsed query as a bool query: clauses ANDed (or ORed), alternatives ORed."""
+    """The parsed query as a bool query: clauses ANDed (or ORed), alternatives ORed.
+
+    In "any" mode each clause is a named query ("c0", "c1", ...): a hit's `matched_queries`
+    says how many clauses it matches, its tier (search.ranking).
+    """
     clauses = []
-    for clause in parsed.positive:
+    for i, clause in enumerate(parsed.positive):
         alternatives = [_alternative_query(a.words) for a in clause.alternatives]
-        clauses.append(
-            alternatives[0] if len(alternatives) == 1 else Q("bool", should=alternatives, minimum_should_match=1)
-        )
+        if mode == "any" and len(parsed.positive) > 1:
+            clauses.append(Q("bool", should=alternatives, minimum_should_match=1, _name=f"c{i}"))
+        elif len(alternatives) == 1:
+            clauses.append(alternatives[0])
+        else:
+            clauses.append(Q("bool", should=alternatives, minimum_should_match=1))
     must_not = [_alternative_query(a.words) for c in parsed.negative for a in c.alternatives]
     if mode == "all":
         return Q("bool", must=clauses, must_not=must_not)
@@ -299,9 +360,19 @@ def spelling_search(words: list[str], *, index: str) -> Search:
         .suggest(
             "spelling",
             " ".join(words),
-            term={"field": "spell", "suggest_mode": "missing", "min_word_length": 3, "max_edits": 2, "sort": "score"},
+            # "always": the suggester's idea of a known word counts private documents too;
+            # corrections() decides what is known from what the searcher may see.
+            term={"field": "spell", "suggest_mode": "always", "min_word_length": 3, "max_edits": 2, "sort": "score"},
         )
     )
+
+
+def visible_words_search(words: list[str], principals: list[str], *, index: str) -> Search:
+    """One request: for each word, how many documents the searcher may see contain it (stemmed)."""
+    s = Search(index=index).extra(size=0, track_total_hits=False).filter(visibility_filter(principals))
+    for i, word in enumerate(words):
+        s.aggs.bucket(f"w{i}", "filter", filter=Q("multi_match", query=word, fields=TEXT_FIELDS))
+    return s
 
 
 def similar_search(
@@ -429,10 +500,12 @@ class ElasticsearchBackend(SearchBackend):
         hits = list(response.hits)
         if not hits:
             return results
-        text, signals, highlights, parent_of = {}, {}, {}, {}
+        text, signals, highlights, parent_of, tiers = {}, {}, {}, {}, {}
         for hit in hits:
             key = hit.meta.id
-            text[key] = float(hit.meta.score or 0.0)
+            text[key] = float(hit.meta.score or 0.0) * type_weight(split_key(key)[0])
+            if mode == "any" and len(request.parsed.positive) > 1:
+                tiers[key] = len(set(getattr(hit.meta, "matched_queries", None) or []))
             signals[key] = Signals(
                 votes=getattr(hit, "votes", 0) or 0,
                 answers=getattr(hit, "answers", 0) or 0,
@@ -448,9 +521,29 @@ class ElasticsearchBackend(SearchBackend):
                     " ".join(getattr(hl, "title", []) or []),
                     " … ".join(getattr(hl, "body", []) or []),
                 )
-        ranked = blend(text, signals, deal_keys=request.deal.context_keys() if request.deal else None, now=request.now)
-        folded = fold(ranked, parent_of)
-        results.total -= len(ranked) - len(folded)
+        # Answers are shown within their question: questions that are not hits themselves are
+        # read from the database's copy (the document store), with the same visibility and filters.
+        wanted = {
+            parent
+            for key, parent in parent_of.items()
+            if parent and parent not in text and shown_within_parent(split_key(key)[0])
+        }
+        lifted = DatabaseBackend().parent_rows(request, wanted) if wanted else {}
+        for key, r in lifted.items():
+            signals[key] = Signals(
+                votes=r[1],
+                answers=r[2],
+                accepted=r[3],
+                evidence_strength=r[4],
+                published_at=r[5],
+                worked_in=tuple((r[6] or "").split()),
+            )
+        lift(text, parent_of, set(lifted), tiers)
+        ranked = blend(
+            text, signals, deal_keys=request.deal.context_keys() if request.deal else None, now=request.now, tiers=tiers
+        )
+        folded = fold(ranked, parent_of, tiers)
+        results.total -= len(ranked) - len(folded) - len(lifted)
         results.ranked = len(folded)
         start = (request.page - 1) * request.page_size
         page = folded[start : start + request.page_size]
@@ -508,14 +601,30 @@ class ElasticsearchBackend(SearchBackend):
         return out
 
     @_guard
-    def corrections(self, words: list[str]) -> dict[str, str]:
+    def count(self, request: SearchRequest, *, mode: str) -> int:
+        fs = RainmakerSearch(replace(request, facets=False), mode=mode, index=self.alias, using=self.client)
+        return fs._s.extra(size=0).execute().hits.total.value
+
+    @_guard
+    def correction_options(self, words: list[str], principals: list[str]) -> dict[str, list[str]]:
         if not words:
             return {}
         response = spelling_search(words, index=self.alias).using(self.client).execute()
-        out = {}
+        options: dict[str, list[str]] = {}
         for entry in response.suggest.spelling:
-            if entry.options:
-                out[entry.text] = entry.options[0].text
+            options[entry.text] = [o.text for o in entry.options][:CORRECTION_CHECKS]
+        # The term suggester reads every document, private ones too: a typed word counts as
+        # known, and a suggestion as usable, only when a document the searcher may see has it.
+        wanted = list(dict.fromkeys([*words, *(c for cs in options.values() for c in cs)]))
+        check = visible_words_search(wanted, principals, index=self.alias).using(self.client).execute()
+        visible = {w for i, w in enumerate(wanted) if check.aggregations[f"w{i}"].doc_count > 0}
+        out = {}
+        for word in words:
+            if word in visible:
+                continue
+            usable = [c for c in options.get(word, []) if c in visible and c != word]
+            if usable:
+                out[word] = usable
         return out
 
     @_guard
@@ -530,8 +639,6 @@ class ElasticsearchBackend(SearchBackend):
         return out
 
     def document_text(self, key: str, principals: list[str]) -> str | None:
-        from .database import DatabaseBackend
-
         return DatabaseBackend().document_text(key, principals)
 
     @_guard

@@ -36,18 +36,21 @@ def max_distance(word: str) -> int:
     return 3
 
 
-def choose_correction(word: str, candidates: list[tuple[str, int]]) -> str | None:
+def rank_corrections(word: str, candidates: list[tuple[str, int]]) -> list[str]:
+    """Candidates within the edit budget, best first ([] when the word itself is a candidate)."""
     budget = max_distance(word)
-    best: tuple[int, int, str] | None = None
+    ranked: list[tuple[int, int, str]] = []
     for candidate, doc_count in candidates:
         if candidate == word:
-            return None  # known after all
+            return []  # known after all
         if abs(len(candidate) - len(word)) > budget:
             continue
         distance = edit_distance(word, candidate)
-        if distance > budget:
-            continue
-        rank = (distance, -doc_count, candidate)
-        if best is None or rank < best:
-            best = rank
-    return best[2] if best else None
+        if distance <= budget:
+            ranked.append((distance, -doc_count, candidate))
+    return [c for _, _, c in sorted(set(ranked))]
+
+
+def choose_correction(word: str, candidates: list[tuple[str, int]]) -> str | None:
+    ranked = rank_corrections(word, candidates)
+    return ranked[0] if ranked else None

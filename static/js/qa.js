@@ -5,8 +5,9 @@
   const R = window.Rainmaker;
 
   /* While the asker types the title, show similar questions and techniques from the search
-     service (GET /api/v1/search?q=...). The panel stays hidden when the endpoint is missing
-     or errors, so asking never depends on search. */
+     service (GET /api/v1/search/similar?q=...: only what the asker may see, those sharing more
+     words first). The panel stays hidden when the endpoint is missing or errors, so asking
+     never depends on search. */
   function setupSimilar() {
     const input = document.querySelector("input[data-similar]");
     const panel = document.querySelector("[data-similar-panel]");
@@ -15,14 +16,17 @@
     const endpoint = input.getAttribute("data-similar");
     let latest = 0;
     let broken = false;
+    let lastQuery = "";
     const search = R.debounce(async () => {
       const q = input.value.trim();
       if (broken) return;
-      if (q.length < 8) { panel.hidden = true; list.innerHTML = ""; return; }
+      if (q.length < 8) { panel.hidden = true; list.innerHTML = ""; lastQuery = ""; return; }
+      if (q === lastQuery) return;
+      lastQuery = q;
       const ticket = ++latest;
       let result;
       try {
-        result = await R.api(endpoint + "?q=" + encodeURIComponent(q) + "&page_size=6");
+        result = await R.api(endpoint + "?q=" + encodeURIComponent(q) + "&limit=6");
       } catch (e) { result = { ok: false }; }
       if (ticket !== latest) return; /* a newer keystroke won */
       if (!result.ok || !result.data || !Array.isArray(result.data.results)) {
@@ -30,10 +34,11 @@
         panel.hidden = true;
         return;
       }
-      const items = result.data.results.filter((r) => r.type === "question" || r.type === "technique").slice(0, 6);
+      const items = result.data.results;
       list.innerHTML = "";
       items.forEach((r) => {
         const li = document.createElement("li");
+        li.className = "qa-similar__item";
         const type = document.createElement("span");
         type.className = "qa-similar__type";
         type.textContent = r.type === "technique" ? "Technique" : "Question";
@@ -42,16 +47,18 @@
         a.textContent = r.title; /* text, never HTML */
         li.appendChild(type);
         li.appendChild(a);
-        if (r.snippet) {
-          const p = document.createElement("div");
-          p.className = "meta";
-          p.textContent = String(r.snippet).replace(/<[^>]*>/g, "");
-          li.appendChild(p);
+        if (r.signal) {
+          const meta = document.createElement("div");
+          meta.className = "meta";
+          meta.textContent = r.signal;
+          li.appendChild(meta);
         }
         list.appendChild(li);
       });
       panel.hidden = items.length === 0;
-      if (items.length) R.announce(items.length + " similar questions or techniques found.");
+      if (items.length) {
+        R.announce(items.length + " similar question" + (items.length === 1 ? "" : "s") + " or techniques found.");
+      }
     }, 350);
     input.addEventListener("input", search);
     if (input.value.trim()) search();

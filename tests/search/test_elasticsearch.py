@@ -11,7 +11,7 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from search import selectors, services
+from search import conf, selectors, services
 from search.backends import registry as backends
 from search.backends.base import MARK_END, MARK_START, BackendUnavailable, SearchRequest
 from search.backends.elasticsearch import (
@@ -23,6 +23,7 @@ from search.backends.elasticsearch import (
     spelling_search,
     suggest_search,
     to_source,
+    visible_words_search,
 )
 from search.documents import Visibility
 from search.models import SearchOutbox
@@ -33,6 +34,10 @@ from tests.factories import make_user
 from .helpers import doc
 
 UNREACHABLE = "http://127.0.0.1:9"
+
+
+def synonyms_rules() -> list[str]:
+    return list(conf.get("SYNONYMS"))
 
 
 def request(text: str, **kwargs) -> SearchRequest:
@@ -49,10 +54,27 @@ def test_mapping_uses_english_analysis_and_sales_synonyms_at_search_time():
     index_chain = analysis["analyzer"]["rainmaker_english"]["filter"]
     search_chain = analysis["analyzer"]["rainmaker_english_search"]["filter"]
     assert index_chain == ["lowercase", "asciifolding", "rainmaker_possessive", "rainmaker_stop", "rainmaker_stemmer"]
-    assert search_chain.index("rainmaker_sales_synonyms") < search_chain.index("rainmaker_stemmer")
+    # ES 8 docs (synonym_graph): the filters before the synonym filter parse its rules, so the
+    # order is ..., synonym_graph, stop, stemmer; and no rule may contain a word that a later
+    # filter removes, so the stop list keeps the words the rules use ("proof OF concept").
+    assert search_chain == [
+        "lowercase",
+        "asciifolding",
+        "rainmaker_possessive",
+        "rainmaker_sales_synonyms",
+        "rainmaker_stop",
+        "rainmaker_stemmer",
+    ]
+    stop = analysis["filter"]["rainmaker_stop"]
+    assert stop["type"] == "stop" and {"the", "and", "a"} <= set(stop["stopwords"])
+    rule_words = {w for rule in synonyms_rules() for part in rule.split(",") for w in part.split()}
+    assert not rule_words & set(stop["stopwords"])
+    assert {"of", "on", "for"} <= rule_words
     synonyms = analysis["filter"]["rainmaker_sales_synonyms"]
     assert synonyms["type"] == "synonym_graph"
-    assert {"poc, proof of concept", "eb, economic buyer", "map, mutual action plan"} <= set(synonyms["synonyms"])
+    assert {"poc, proof of concept, pilot", "eb, economic buyer", "map, mutual action plan"} <= set(
+        synonyms["synonyms"]
+    )
     assert analysis["filter"]["rainmaker_stemmer"] == {"type": "stemmer", "language": "english"}
 
     props = body["mappings"]["properties"]
@@ -89,7 +111,7 @@ def test_search_body_ands_clauses_ors_synonyms_and_excludes():
     body = search_body(request('poc "exit criteria" -legal'), mode="all")
     query = body["query"]["bool"]
     poc, phrase = query["must"]
-    assert [s["multi_match"]["query"] for s in poc["bool"]["should"]] == ["poc", "proof of concept"]
+    assert [s["multi_match"]["query"] for s in poc["bool"]["should"]] == ["poc", "proof of concept", "pilot"]
     assert poc["bool"]["should"][1]["multi_match"]["type"] == "phrase"
     assert phrase["multi_match"] == {
         "query": "exit criteria",
@@ -105,6 +127,83 @@ def test_search_body_any_mode_needs_one_clause():
     body = search_body(request("pricing objection"), mode="any")
     assert body["query"]["bool"]["minimum_should_match"] == 1
     assert len(body["query"]["bool"]["should"]) == 2
+    # Named clauses: a hit's matched_queries give its tier (how many of the words it matches).
+    assert [c["bool"]["_name"] for c in body["query"]["bool"]["should"]] == ["c0", "c1"]
+
+
+def test_answers_match_by_their_own_words_and_are_not_completions():
+    answer = to_source(
+        doc(
+            "answer",
+            5,
+            "Procurement wants 20% off",
+            "Trade it for a longer term.",
+            tags=["Negotiation"],
+            parent_type="question",
+            parent_id=4,
+            body_only=True,
+        )
+    )
+    assert answer["title"] == "" and answer["tags_text"] == "" and "suggest" not in answer
+    assert answer["tags"] == ["negotiation"] and answer["parent_key"] == "question:4"
+    assert answer["data"]["title"] == "Procurement wants 20% off"
+    worse = to_source(doc("technique", 6, "Send the contract early", evidence_strength=-1.0))
+    assert worse["suggest"]["weight"] >= 1  # completion weights are never negative
+
+
+def test_answers_lift_their_question_and_tiers_order_partial_matches(newhire):
+    """Elasticsearch returns an answer; its question (read from the database copy, visible to the
+    searcher) becomes the result, with the answer inside it; more matched clauses rank first."""
+    from search.backends.database import DatabaseBackend
+
+    DatabaseBackend().write(
+        [
+            doc("question", 4, "Procurement wants 20% off", "Late ask.", accepted=True, answers=1),
+            doc(
+                "answer",
+                5,
+                "Procurement wants 20% off",
+                "Longer term trade.",
+                parent_type="question",
+                parent_id=4,
+                body_only=True,
+            ),
+            doc("technique", 6, "Longer contracts", "Term."),
+        ]
+    )
+    client = mock.MagicMock()
+
+    def hit(key, score, matched, parent=None):
+        doc_type, object_id = key.split(":")
+        source = {
+            "doc_type": doc_type,
+            "object_id": int(object_id),
+            "votes": 0,
+            "answers": 0,
+            "accepted": False,
+            "evidence_strength": 0.0,
+            "published_at": None,
+            "worked_in": [],
+            "parent_key": parent,
+        }
+        return {"_index": "rm", "_id": key, "_score": score, "_source": source, "matched_queries": matched}
+
+    client.search.return_value = mock.Mock(
+        body={
+            "took": 1,
+            "timed_out": False,
+            "hits": {
+                "total": {"value": 2, "relation": "eq"},
+                "hits": [hit("technique:6", 9.0, ["c0"]), hit("answer:5", 3.0, ["c0", "c1"], parent="question:4")],
+            },
+            "aggregations": {},
+        }
+    )
+    backend = ElasticsearchBackend(url="http://es:9200", index="rm", client=client)
+    results = backend.search_once(request("longer trade", facets=False, principals=["members"]), mode="any")
+    assert [h.key for h in results.hits] == ["question:4", "technique:6"]
+    assert [c.key for c in results.hits[0].children] == ["answer:5"]
+    assert results.total == 2
 
 
 def test_search_body_always_filters_by_visibility_and_the_deal():
@@ -153,11 +252,71 @@ def test_completion_spelling_and_more_like_this_bodies():
     assert completion["completion"]["fuzzy"]["fuzziness"] == "AUTO"
     spelling = spelling_search(["procurment"], index="rm").to_dict()["suggest"]["spelling"]
     assert spelling["term"]["field"] == "spell" and spelling["text"] == "procurment"
+    assert spelling["term"]["suggest_mode"] == "always"  # what is known is decided per searcher
     mlt = similar_search(key="question:1", text=None, principals=["members"], types=["question"], limit=5, index="rm")
     body = mlt.to_dict()
     assert body["query"]["bool"]["must"][0]["more_like_this"]["like"] == [{"_index": "rm", "_id": "question:1"}]
     assert {"terms": {"doc_type": ["question"]}} in body["query"]["bool"]["filter"]
     assert body["size"] == 5
+
+
+def test_did_you_mean_checks_words_against_what_the_searcher_may_see():
+    body = visible_words_search(["procurment", "procurement"], ["members", "user:7"], index="rm").to_dict()
+    assert body["size"] == 0
+    assert body["query"] == {"bool": {"filter": [{"terms": {"principals": ["members", "user:7"]}}]}}
+    assert body["aggs"]["w1"] == {
+        "filter": {"multi_match": {"query": "procurement", "fields": ["title^3", "tags_text^2", "body"]}}
+    }
+
+
+def test_corrections_never_offer_a_word_only_private_documents_have():
+    """The term suggester reads every document; a suggestion is kept only if a visible one has it."""
+    client = mock.MagicMock()
+    backend = ElasticsearchBackend(url="http://es:9200", index="rm", client=client)
+    client.search.side_effect = [
+        mock.Mock(body=body)
+        for body in (
+            {  # the term suggester: "secrett" -> "secret" (only in a private thread), "procurment" -> 2 options
+                "took": 1,
+                "timed_out": False,
+                "hits": {"hits": [], "total": {"value": 0, "relation": "eq"}},
+                "suggest": {
+                    "spelling": [
+                        {
+                            "text": "secrett",
+                            "offset": 0,
+                            "length": 7,
+                            "options": [{"text": "secret", "score": 0.8, "freq": 1}],
+                        },
+                        {
+                            "text": "procurment",
+                            "offset": 8,
+                            "length": 10,
+                            "options": [
+                                {"text": "procurements", "score": 0.9, "freq": 1},
+                                {"text": "procurement", "score": 0.8, "freq": 40},
+                            ],
+                        },
+                    ]
+                },
+            },
+            {  # visible documents per word: secrett, procurment, secret, procurements, procurement
+                "took": 1,
+                "timed_out": False,
+                "hits": {"hits": [], "total": {"value": 0, "relation": "eq"}},
+                "aggregations": {
+                    "w0": {"doc_count": 0},
+                    "w1": {"doc_count": 0},
+                    "w2": {"doc_count": 0},
+                    "w3": {"doc_count": 0},
+                    "w4": {"doc_count": 12},
+                },
+            },
+        )
+    ]
+    assert backend.corrections(["secrett", "procurment"], ["members", "user:7"]) == {"procurment": "procurement"}
+    check = client.search.call_args_list[1].kwargs["body"]
+    assert check["query"]["bool"]["filter"] == [{"terms": {"principals": ["members", "user:7"]}}]
 
 
 # --- Writes against a fake client --------------------------------------------------------------------

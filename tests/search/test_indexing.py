@@ -113,10 +113,22 @@ def test_evidence_strength_comes_from_the_lower_bound_of_the_lift(
         proven = technique_factory(
             "Discount defence B", slug="b", evidence="proven", success_rate=0.5, lift=0.15, lift_ci_low=0.1
         )
+        worse = technique_factory(
+            "Discount defence C",
+            slug="c",
+            evidence="worse",
+            success_rate=0.3,
+            lift=-0.2,
+            lift_ci_low=-0.3,
+            lift_ci_high=-0.05,
+        )
     rows = dict(SearchDocument.objects.values_list("object_id", "evidence_strength"))
-    assert rows[lucky.pk] == 0.0
-    assert rows[proven.pk] == 0.5
-    assert [h.id for h in selectors.search(user=member, text="discount defence").hits] == [proven.pk, lucky.pk]
+    # Lift is a difference of rates: a lower bound of +0.10 (ten points at worst) is full strength.
+    assert rows[lucky.pk] == 0.15  # promising: ahead of the baseline, not proven; its raw rate does not count
+    assert rows[proven.pk] == 1.0
+    assert rows[worse.pk] == -0.7  # at best five points worse than the baseline
+    hits = selectors.search(user=member, text="discount defence").hits
+    assert [h.id for h in hits] == [proven.pk, lucky.pk, worse.pk]
 
 
 def test_practices_tell_where_a_technique_worked(technique_factory, member, django_capture_on_commit_callbacks):
@@ -200,7 +212,7 @@ def test_reindex_rebuilds_everything_and_clears_the_outbox(technique_factory, me
     SearchDocument.objects.create(doc_type="technique", object_id=999_999, title="Gone", url="/", content_hash="x")
     SearchDocument.objects.create(doc_type="retired_type", object_id=1, title="Old", url="/", content_hash="x")
     report = services.reindex()
-    assert report.documents == {"technique": 1}
+    assert report.documents == {"technique": 1, "question": 0, "answer": 0, "thread": 0}
     assert report.removed["technique"] == 1 and report.removed["retired_type"] == 1
     assert not SearchOutbox.objects.exists()
     assert titles(member, "mutual action plan") == ["Mutual action plan"]

@@ -14,8 +14,8 @@ def test_words_are_lowercased_and_stop_words_dropped():
 
 
 def test_synonyms_become_alternatives_both_ways():
-    assert alternatives("POC pricing") == [["poc", "proof of concept"], ["pricing"]]
-    assert alternatives("proof of concept") == [["poc", "proof of concept"]]
+    assert alternatives("POC pricing") == [["poc", "proof of concept", "pilot"], ["pricing"]]
+    assert alternatives("proof of concept") == [["poc", "proof of concept", "pilot"]]
     assert alternatives('"economic buyer"') == [["eb", "economic buyer"]]
 
 
@@ -39,8 +39,8 @@ def test_fts5_expressions_quote_everything():
 
 def test_tsquery_sql_uses_websearch_pieces_and_parameters():
     sql, params = to_tsquery_sql(parse("poc -legal"))
-    assert sql.count("websearch_to_tsquery('english', %s)") == 3
-    assert params == ["poc", '"proof of concept"', "legal"]
+    assert sql.count("websearch_to_tsquery('english', %s)") == 4
+    assert params == ["poc", '"proof of concept"', "pilot", "legal"]
     assert "!!" in sql
 
 

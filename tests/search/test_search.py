@@ -33,7 +33,7 @@ def keys(results) -> list[str]:
 # --- Matching ---------------------------------------------------------------------------------
 
 
-def test_every_word_must_match_and_title_matches_rank_first(index, member):
+def test_documents_matching_every_word_come_first_and_title_matches_lead(index, member):
     index(
         doc("technique", 1, "Pricing objection from procurement", "Hold the price; trade for terms."),
         doc(
@@ -47,9 +47,11 @@ def test_every_word_must_match_and_title_matches_rank_first(index, member):
     )
     results = selectors.search(user=member, text="pricing objection procurement")
     assert keys(results)[0] == "technique:1"
-    assert set(keys(results)) == {"technique:1", "technique:2", "question:4"}
-    assert results.total == 3
-    assert results.mode == "all"
+    assert set(keys(results)[:3]) == {"technique:1", "technique:2", "question:4"}
+    # Fewer than a page matched every word: documents matching some of them follow.
+    assert keys(results)[3:] == ["technique:3"]
+    assert results.total == 4
+    assert results.mode == "any"
 
 
 def test_word_forms_match_through_stemming(index, member):
@@ -165,8 +167,9 @@ def test_quality_signals_break_ties_between_equal_matches(index, member):
         doc("technique", 3, "Procurement discount request", evidence="Proven", evidence_strength=1.0),
     )
     results = selectors.search(user=member, text="procurement discount")
-    assert keys(results) == ["question:2", "technique:3", "question:1"]
-    assert results.hits[0].score > results.hits[2].score
+    # The proven technique (evidence 0.5, technique matches x1.2), then the voted, accepted question.
+    assert keys(results) == ["technique:3", "question:2", "question:1"]
+    assert results.hits[0].score > results.hits[1].score > results.hits[2].score
 
 
 def test_votes_cannot_lift_a_weak_match_over_a_strong_one(index, member):

@@ -138,7 +138,7 @@ def test_page_query_count_does_not_grow_with_the_data(index, newhire, client_for
             assert client.get("/search/", {"q": "pricing", "stage": "negotiation"}).status_code == 200
         return len(ctx.captured_queries)
 
-    index(*[doc("question", i, f"Pricing {i}", stage="Negotiation", tags=[f"Tag {i}"], votes=i) for i in range(1, 4)])
+    index(*[doc("question", i, f"Pricing {i}", stage="Negotiation", tags=[f"Tag {i}"], votes=i) for i in range(1, 13)])
     small = count()
     index(
         *[doc("question", i, f"Pricing {i}", stage="Negotiation", tags=[f"Tag {i}"], votes=i) for i in range(100, 140)]

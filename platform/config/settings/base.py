@@ -176,13 +176,14 @@ SEARCH = {
     "RANKING": {
         "votes": 0.20,
         "votes_saturation": 25,
-        "accepted": 0.15,
+        "accepted": 0.45,
         "answers": 0.05,
         "answers_saturation": 5,
-        "evidence": 0.30,
+        "evidence": 0.50,
         "recency": 0.05,
         "recency_days": 365,
         "deal": 0.50,
+        "types": {"technique": 1.2, "answer": 0.7, "thread": 0.6},  # text-match weight per type
     },
 }
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
