@@ -6,13 +6,26 @@ Every module here sets `pytestmark = pytest.mark.browser`; run them alone with `
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests import services
-from tests.browser.harness import CHROMIUM, CHROMIUM_FLAGS, DESKTOP, PASSWORD, LiveServer, PageGuard
+from tests.browser.harness import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    DESKTOP,
+    PASSWORD,
+    PHONE,
+    LiveServer,
+    PageGuard,
+    check_accessibility,
+    screenshot,
+    slug,
+)
 
 HERE = Path(__file__).resolve().parent
 # Playwright's sync API keeps an event loop running in the main thread; Django's database
@@ -30,6 +43,11 @@ def _require(reason: str) -> None:
 def site_server() -> Iterator[LiveServer]:
     if not Path(CHROMIUM).exists():
         _require(f"Chromium not found at {CHROMIUM}; install Debian's chromium")
+    if os.environ.get("BROWSER_SERVER_URL"):
+        # While writing a journey: reuse a server you started (e.g. `make run PORT=8731`);
+        # journeys change data, so a second run needs a fresh database.
+        yield LiveServer(url=os.environ["BROWSER_SERVER_URL"].rstrip("/"))
+        return
     server = LiveServer().start()
     yield server
     server.stop()
@@ -45,11 +63,25 @@ def browser(site_server):
         instance.close()
 
 
+class Journey:
+    """Names and numbers the screenshots of one test: test-artifacts/browser/<journey>/NN-<who>-<step>-<width>.png."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.steps = 0
+        shutil.rmtree(ARTIFACTS / slug(name), ignore_errors=True)  # no stale shots from an earlier run
+
+    def next_step(self, who: str, step: str) -> str:
+        self.steps += 1
+        return f"{self.steps:02d}-{who}-{step}"
+
+
 class Visitor:
     """One person in one browser context, with the page guard always on."""
 
-    def __init__(self, browser, server: LiveServer, username: str | None, viewport=DESKTOP):
+    def __init__(self, browser, server: LiveServer, username: str | None, viewport=DESKTOP, journey=None):
         self.server = server
+        self.journey = journey or Journey("misc")
         self.context = browser.new_context(viewport=viewport, base_url=server.url)
         self.context.set_default_timeout(15_000)
         self.page = self.context.new_page()
@@ -66,17 +98,38 @@ class Visitor:
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_url(self.server.url + "/")
 
+    def step(self, name: str, *, phone: bool = False) -> None:
+        """One journey step on the page as it is now: nothing went wrong so far (console,
+        requests, hosts), axe-core finds no serious or critical violation, and a full-page
+        screenshot is kept (also at phone width, checked again there, when `phone`)."""
+        page = self.page
+        page.wait_for_load_state("load")
+        self.guard.assert_clean()
+        page.evaluate("window.scrollTo(0, 0)")  # a sticky header would float mid-shot otherwise
+        label = self.journey.next_step(self.username or "visitor", name)
+        original = page.viewport_size
+        current = "phone" if original and original["width"] < 800 else "desktop"
+        for width in ("desktop", "phone") if phone else (current,):
+            size = PHONE if width == "phone" else DESKTOP
+            if page.viewport_size != size:
+                page.set_viewport_size(size)
+            check_accessibility(page, f"{self.journey.name} / {label} at {width} width ({page.url})")
+            screenshot(page, self.journey.name, label, widths=(width,))
+        if original and page.viewport_size != original:
+            page.set_viewport_size(original)
+
     def close(self) -> None:
         self.context.close()
 
 
 @pytest.fixture
-def visitor(browser, site_server) -> Iterator:
+def visitor(browser, site_server, request) -> Iterator:
     """`visitor("newhire")` → a signed-in Visitor; every page it saw must have stayed clean."""
     made: list[Visitor] = []
+    journey = Journey(request.node.name.removeprefix("test_"))
 
     def make(username: str | None = None, viewport=DESKTOP) -> Visitor:
-        v = Visitor(browser, site_server, username, viewport)
+        v = Visitor(browser, site_server, username, viewport, journey)
         made.append(v)
         return v
 

@@ -176,6 +176,7 @@ class PageGuard:
         page.on("pageerror", lambda exc: self.console_errors.append(f"page error: {exc}"))
         page.on("requestfailed", self._on_failed)
         page.on("response", self._on_response)
+        page.on("websocket", self._on_websocket)
         page.route("**/*", self._route)
 
     def _route(self, route) -> None:
@@ -185,6 +186,12 @@ class PageGuard:
         else:
             self.external.append(route.request.url)
             route.abort()
+
+    def _on_websocket(self, socket) -> None:
+        # page.route does not see WebSockets: check their host here, and report socket errors.
+        if urlparse(socket.url).netloc != self.host:
+            self.external.append(socket.url)
+        socket.on("socketerror", lambda error: self.failed.append(f"WebSocket {socket.url}: {error}"))
 
     def _on_console(self, message) -> None:
         if message.type == "error":
