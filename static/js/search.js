@@ -60,11 +60,13 @@
 
     function render(query, suggestions) {
       items = suggestions;
+      /* Options hold no links (no interactive control may sit inside an option): each carries
+         its address, and Enter or a click goes there. */
       const rows = suggestions.map((s, i) =>
-        '<li role="option" id="' + listId + "-" + i + '" aria-selected="false"><a href="' + escapeHtml(s.url) + '" tabindex="-1">' +
-        '<span class="autocomplete__type">' + escapeHtml(s.type) + "</span> " + emphasise(s.title, query) + "</a></li>");
-      rows.push('<li role="option" id="' + listId + "-all" + '" aria-selected="false" class="autocomplete__all"><a href="/search/?q=' +
-        encodeURIComponent(query) + '" tabindex="-1">Search for “' + escapeHtml(query) + "”</a></li>");
+        '<li role="option" id="' + listId + "-" + i + '" aria-selected="false" data-href="' + escapeHtml(s.url) + '">' +
+        '<span class="autocomplete__type">' + escapeHtml(s.type) + "</span> " + emphasise(s.title, query) + "</li>");
+      rows.push('<li role="option" id="' + listId + "-all" + '" aria-selected="false" class="autocomplete__all" data-href="/search/?q=' +
+        encodeURIComponent(query) + '">Search for “' + escapeHtml(query) + "”</li>");
       list.innerHTML = rows.join("");
       list.hidden = false;
       input.setAttribute("aria-expanded", "true");
@@ -103,14 +105,18 @@
         event.preventDefault();
         highlight(active <= 0 ? count - 1 : active - 1);
       } else if (event.key === "Enter" && active >= 0 && !list.hidden) {
-        const link = list.querySelectorAll("[role=option] a")[active];
-        if (link) { event.preventDefault(); window.location.href = link.href; }
+        const option = list.querySelectorAll("[role=option]")[active];
+        if (option) { event.preventDefault(); window.location.href = option.dataset.href; }
       } else if (event.key === "Escape") {
         if (!list.hidden) { event.preventDefault(); close(); }
       }
     });
     input.addEventListener("blur", () => window.setTimeout(close, 150));
     list.addEventListener("mousedown", (event) => event.preventDefault());  /* keep focus while clicking */
+    list.addEventListener("click", (event) => {
+      const option = event.target.closest("[role=option]");
+      if (option) window.location.href = option.dataset.href;
+    });
   }
 
   /* The search page: filters apply when ticked; on small screens they start folded. */

@@ -10,13 +10,15 @@ happen after commit, in the task worker or over the channel layer.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
 import time
 import uuid
 import warnings
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import expect
+
+from tests.browser.harness import PHONE
 
 pytestmark = pytest.mark.browser
 
@@ -134,6 +136,8 @@ def test_2_new_hire_asks_a_rainmaker_answers_live_and_the_asker_accepts(visitor)
     expect(similar.get_by_role("heading", name="Already answered?")).to_be_visible()
     expect(similar.locator("[data-similar-list] li").first).to_be_visible()
     expect(similar.locator("[data-similar-list] a").first).to_have_attribute("href", re.compile(r"^/"))
+    if searchable("question"):  # questions join search with the search integration (branch `searchint`)
+        expect(similar.locator(".qa-similar__type", has_text="Question").first).to_be_visible()
     nina.step("similar-questions")
     page.get_by_label("Title").fill(title)
     page.get_by_label("Details").fill(
@@ -205,7 +209,9 @@ def test_3_rainmaker_shares_a_technique_a_manager_approves_it_and_everyone_finds
     word = token()
     title = f"Trade the discount for a case study ({word})"
     page.get_by_label("Title").fill(title)
-    page.get_by_label("Summary").fill("Every concession buys something back: a reference, a longer term or an earlier date.")
+    page.get_by_label("Summary").fill(
+        "Every concession buys something back: a reference, a longer term or an earlier date."
+    )
     page.get_by_label("Stage").select_option(label="Negotiation")
     page.get_by_role("group", name="Personas").get_by_role("checkbox", name="Procurement", exact=True).check()
     page.get_by_role("group", name="Skill tags").get_by_role("checkbox", name="Pricing and value").check()
@@ -291,7 +297,8 @@ def test_4_new_hire_finds_a_mentor_who_accepts_and_they_coach_in_a_private_threa
     nina.step("ranked-mentors")
 
     sofia_card.get_by_text("Add a note (optional)").click()
-    sofia_card.get_by_label("A note for Sofia Lindqvist").fill("I want my discovery calls to end with a named economic buyer.")
+    note = "I want my discovery calls to end with a named economic buyer."
+    sofia_card.get_by_label("A note for Sofia Lindqvist").fill(note)
     sofia_card.get_by_role("button", name="Ask Sofia Lindqvist to mentor you").click()
     expect(page.get_by_role("heading", name="Request to Sofia Lindqvist")).to_be_visible()
     expect(page.locator(".page-head .badge")).to_have_text("Requested")
@@ -426,3 +433,151 @@ def test_5_manager_imports_deals_all_or_nothing(visitor):
     expect(deal).to_be_visible()
     expect(deal.locator("option", has_text=f"Contoso expansion ({word})")).to_have_count(1)
     nina.step("deal-offered")
+
+
+# --- 6. Keyboard only: navigation, search with its autocomplete, and asking a question --------------
+
+FOCUS_RING = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const s = getComputedStyle(el);
+  const ring = (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2) || s.boxShadow !== "none";
+  const r = el.getBoundingClientRect();
+  const onScreen = r.width > 0 && r.height > 0 && r.bottom > 0 && r.top < window.innerHeight;
+  const text = (el.innerText || el.value || el.getAttribute("aria-label") || "").trim().slice(0, 60);
+  return {ring, onScreen, tag: el.tagName, text};
+}"""
+
+
+def focused(page) -> dict:
+    """What has the keyboard focus, and whether a person can see it (a ring, on screen)."""
+    state = page.evaluate(FOCUS_RING)
+    assert state is not None, "nothing has the focus"
+    return state
+
+
+def tab_to(page, locator, *, limit: int = 60, backwards: bool = False) -> dict:
+    """Press Tab (or Shift+Tab) until `locator` has the focus; every stop must show its focus."""
+    is_focused = "el => el === document.activeElement"
+    if locator.evaluate(is_focused):
+        return focused(page)
+    for _ in range(limit):
+        page.keyboard.press("Shift+Tab" if backwards else "Tab")
+        state = page.evaluate(FOCUS_RING)
+        if state is None:
+            continue  # past the last element the focus leaves the page; the next Tab comes back
+        assert state["ring"] and state["onScreen"], f"focus not visible on {state}"
+        if locator.evaluate(is_focused):
+            return state
+    raise AssertionError(f"{locator} never got the focus with the keyboard")
+
+
+def test_6_keyboard_only_navigation_search_and_asking(visitor):
+    nina = visitor()
+    page = nina.page
+    page.goto("/accounts/login/")
+    tab_to(page, page.get_by_label("Username"))
+    page.keyboard.type("newhire")
+    page.keyboard.press("Tab")
+    page.keyboard.type("rainmaker-demo")
+    page.keyboard.press("Enter")
+    page.wait_for_url(nina.server.url + "/")
+    nina.username = "newhire"
+
+    # The first Tab reaches "Skip to content", visibly; Enter moves the focus to the main content.
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    nina.step("skip-link")
+    page.keyboard.press("Enter")
+    expect(page.locator("main#main")).to_be_focused()
+
+    # Main navigation: Tab from the top of the page to "Questions", Enter.
+    page.keyboard.press("Shift+Tab")  # back into the header
+    nav = page.get_by_role("navigation", name="Main")
+    tab_to(page, nav.get_by_role("link", name="Techniques"), backwards=True)
+    tab_to(page, nav.get_by_role("link", name="Questions"))
+    nina.step("nav-focus")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/questions/$"))
+    expect(nav.get_by_role("link", name="Questions")).to_have_attribute("aria-current", "page")
+
+    # Header search with its autocomplete: type, arrow down to a suggestion, Enter opens it.
+    search = page.get_by_role("combobox", name="Search techniques, questions and answers")
+    tab_to(page, search)
+    page.keyboard.type("discount", delay=20)
+    listbox = page.get_by_role("listbox", name="Suggestions")
+    expect(listbox).to_be_visible()
+    expect(search).to_have_attribute("aria-expanded", "true")
+    page.keyboard.press("ArrowDown")
+    first = listbox.get_by_role("option").first
+    expect(first).to_have_attribute("aria-selected", "true")
+    expect(search).to_have_attribute("aria-activedescendant", first.get_attribute("id"))
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowUp")  # and back
+    expect(first).to_have_attribute("aria-selected", "true")
+    expect(search).to_be_focused()  # the focus stays in the box while choosing
+    nina.step("autocomplete")
+    target = first.get_attribute("data-href")
+    page.keyboard.press("Enter")
+    page.wait_for_url(nina.server.url + target)
+    nina.step("suggestion-opened")
+
+    # Escape closes the suggestions; Enter without a choice searches.
+    tab_to(page, search)
+    page.keyboard.type("mutual action plan", delay=10)
+    expect(listbox).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(listbox).to_be_hidden()
+    expect(search).to_have_attribute("aria-expanded", "false")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/search/\?q=mutual"))
+    expect(page.locator(".search-result").first).to_be_visible()
+    nina.step("search-results")
+    # From the results, Tab reaches a result link and Enter opens it.
+    result = page.locator(".search-result__title a").first
+    title = result.inner_text()
+    tab_to(page, result, limit=120)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+
+    # Ask a question without a mouse: fields in order, a select, checkboxes, submit.
+    page.goto("/questions/")
+    tab_to(page, page.get_by_role("link", name="Ask a question").first)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Ask the rainmakers")).to_be_visible()
+    word = token()
+    tab_to(page, page.get_by_label("Title"))
+    page.keyboard.type(f"How do I keep a mutual action plan alive after the demo? ({word})")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Details")).to_be_focused()
+    page.keyboard.type("The champion agreed dates in the demo, then went quiet. What do I send, and when?")
+    stage = page.get_by_label("Sales stage")
+    tab_to(page, stage)
+    for _ in range(4):  # Any stage → Prospecting → Discovery → Qualification → Solution / demo
+        page.keyboard.press("ArrowDown")
+    expect(stage.locator("option:checked")).to_have_text("Solution / demo")
+    plan = page.get_by_role("checkbox", name="Mutual action plans")
+    tab_to(page, plan)
+    page.keyboard.press("Space")
+    expect(plan).to_be_checked()
+    nina.step("ask-form-filled")
+    tab_to(page, page.get_by_role("button", name="Post your question"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(word)
+    expect(page.locator(".qa-tags")).to_contain_text("Solution / demo")
+    expect(page.locator(".qa-tags")).to_contain_text("Mutual action plans")
+    nina.step("question-posted", phone=True)
+
+    # On a phone the navigation folds behind "Menu", which opens from the keyboard too.
+    page.set_viewport_size(PHONE)
+    toggle = page.get_by_role("button", name="Menu")
+    tab_to(page, toggle, backwards=True)
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    page.keyboard.press("Enter")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    tab_to(page, nav.get_by_role("link", name="Mentoring"))
+    nina.step("phone-menu")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/mentoring/$"))
