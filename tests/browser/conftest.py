@@ -87,8 +87,19 @@ class Visitor:
         self.page = self.context.new_page()
         self.guard = PageGuard(self.page, server.url)
         self.username = username
+        # Every page this person lands on must be checked (a `step`) before they move on.
+        self.current: str | None = None
+        self.unchecked: list[str] = []
+        self.page.on("framenavigated", self._on_navigated)
         if username:
             self.sign_in(username)
+
+    def _on_navigated(self, frame) -> None:
+        if frame != self.page.main_frame:
+            return
+        if self.current and self.current != frame.url:  # left a page that no step checked
+            self.unchecked.append(self.current)
+        self.current = frame.url
 
     def sign_in(self, username: str) -> None:
         page = self.page
@@ -97,6 +108,9 @@ class Visitor:
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_url(self.server.url + "/")
+        # The sign-in page itself is checked by the smoke test and journey 6.
+        self.unchecked = [url for url in self.unchecked if "/accounts/login/" not in url]
+        self.step("home")  # each person's home differs (sections by role): check it too
 
     def step(self, name: str, *, phone: bool = False) -> None:
         """One journey step on the page as it is now: nothing went wrong so far (console,
@@ -117,6 +131,7 @@ class Visitor:
             screenshot(page, self.journey.name, label, widths=(width,))
         if original and page.viewport_size != original:
             page.set_viewport_size(original)
+        self.current = None
 
     def close(self) -> None:
         self.context.close()
@@ -127,6 +142,7 @@ def visitor(browser, site_server, request) -> Iterator:
     """`visitor("newhire")` → a signed-in Visitor; every page it saw must have stayed clean."""
     made: list[Visitor] = []
     journey = Journey(request.node.name.removeprefix("test_"))
+    log_start = site_server.log_position()
 
     def make(username: str | None = None, viewport=DESKTOP) -> Visitor:
         v = Visitor(browser, site_server, username, viewport, journey)
@@ -137,6 +153,11 @@ def visitor(browser, site_server, request) -> Iterator:
     try:
         for v in made:
             v.guard.assert_clean()
+            if v.current:
+                v.unchecked.append(v.current)
+            assert not v.unchecked, f"{v.username or 'visitor'} saw pages no step checked: {v.unchecked}"
+        errors = site_server.errors_since(log_start)
+        assert not errors, "the server logged errors:\n" + "\n".join(errors)
     finally:
         for v in made:
             v.close()

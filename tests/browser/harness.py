@@ -148,6 +148,29 @@ class LiveServer:
             raise RuntimeError(result.stderr)
         return result.stdout
 
+    def log_position(self) -> int:
+        return self.log.stat().st_size if self.log and self.log.exists() else 0
+
+    def errors_since(self, position: int) -> list[str]:
+        """Error lines the server or the worker logged after `position` (JSON lines; tracebacks
+        of crashed consumers land here even when the page recovers by reconnecting)."""
+        if not self.log or not self.log.exists():
+            return []
+        with self.log.open("rb") as f:
+            f.seek(position)
+            text = f.read().decode("utf-8", "replace")
+        errors = []
+        for line in text.splitlines():
+            try:
+                record = json.loads(line)
+            except ValueError:
+                if "Traceback" in line or line.startswith(("ERROR", "CRITICAL")):
+                    errors.append(line[:500])
+                continue
+            if isinstance(record, dict) and record.get("level") in ("ERROR", "CRITICAL"):
+                errors.append(f"{record.get('logger')}: {record.get('message')}"[:500])
+        return errors
+
     def stop(self) -> None:
         for proc in self.processes:
             if proc.poll() is None:

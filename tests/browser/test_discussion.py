@@ -24,6 +24,7 @@ def test_two_browsers_in_a_room_see_each_others_messages_presence_and_typing(vis
         if v is marcus:  # on a phone the navigation is behind "Menu"
             v.page.get_by_role("button", name="Menu").click()
         v.page.get_by_role("navigation", name="Main").get_by_role("link", name=re.compile("^Discussions")).click()
+        v.step("discussions")
         v.page.get_by_role("link", name="#deal-desk").first.click()
         expect(v.page.locator('[data-thread-status][data-state="live"]')).to_be_visible()
     expect(marcus.page.locator("[data-thread-presence]")).to_contain_text("Nina Patel")

@@ -67,7 +67,7 @@ def test_1_new_hire_finds_a_technique_reads_its_evidence_and_logs_a_practice(vis
     nina = visitor("newhire")
     page = nina.page
     expect(page.get_by_role("heading", level=1)).to_contain_text("Hello, Nina Patel")
-    nina.step("home", phone=True)
+    nina.step("home", phone=True)  # (the desktop check ran on arrival)
 
     search = page.get_by_role("combobox", name="Search techniques, questions and answers")
     search.fill("pricing objection")
@@ -165,6 +165,7 @@ def test_2_new_hire_asks_a_rainmaker_answers_live_and_the_asker_accepts(visitor)
     marcus.step("notifications")
     notification.click()
     marcus.page.wait_for_url(question_url)
+    marcus.step("question")
     answer = (
         f"Hold the price. Offer a **two-year term** for a 5% concession instead, and put it in the "
         f"mutual action plan so procurement can show a win. ({word}-answer)"
@@ -202,6 +203,8 @@ def test_3_rainmaker_shares_a_technique_a_manager_approves_it_and_everyone_finds
     marcus = visitor("rainmaker")
     page = marcus.page
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Techniques").click()
+    expect(page.get_by_role("heading", name="Techniques", level=1)).to_be_visible()
+    marcus.step("index")
     page.get_by_role("link", name="Share a technique").click()
     expect(page.get_by_role("heading", name="Share a technique", level=1)).to_be_visible()
     marcus.step("share-form")
@@ -233,6 +236,7 @@ def test_3_rainmaker_shares_a_technique_a_manager_approves_it_and_everyone_finds
     # Not live yet: the index does not list it.
     page.goto(f"/techniques/?q={word}")
     expect(page.get_by_role("heading", name="0 techniques")).to_be_visible()
+    marcus.step("not-listed-yet")
 
     lena = visitor("manager")
     mpage = lena.page
@@ -303,12 +307,15 @@ def test_4_new_hire_finds_a_mentor_who_accepts_and_they_coach_in_a_private_threa
     expect(page.get_by_role("heading", name="Request to Sofia Lindqvist")).to_be_visible()
     expect(page.locator(".page-head .badge")).to_have_text("Requested")
     nina.step("requested")
+    nina_bell = page.locator("[data-bell] .bell__count")
+    unread = int(nina_bell.inner_text() or "0")
 
     # The mentor is told (bell), opens the request and accepts.
     sofia = visitor("mentor")
     spage = sofia.page
     spage.locator("[data-bell]").click()
-    spage.get_by_role("link", name=re.compile("Nina Patel")).first.click()
+    sofia.step("notifications")
+    spage.get_by_role("link", name="Nina Patel asked you to be their mentor").first.click()
     expect(spage.get_by_role("heading", name="Nina Patel asks you to be their mentor")).to_be_visible()
     expect(spage.get_by_text("named economic buyer")).to_be_visible()
     sofia.step("request")
@@ -322,7 +329,12 @@ def test_4_new_hire_finds_a_mentor_who_accepts_and_they_coach_in_a_private_threa
     expect(panel).to_be_visible()
     panel.get_by_role("link", name="Open the full thread").click()
     thread_url = spage.url
-    page.goto(mentorship_url)
+    # The new hire hears of it live (bell), and follows the notification to the mentorship.
+    expect(nina_bell).to_have_text(str(unread + 1), timeout=LIVE)
+    page.locator("[data-bell]").click()
+    nina.step("notifications")
+    page.get_by_role("link", name="Sofia Lindqvist accepted: your mentorship has started").first.click()
+    page.wait_for_url(mentorship_url)
     expect(page.get_by_role("heading", name=re.compile("Sofia Lindqvist"))).to_be_visible()
     nina.step("mentorship")
     page.locator("section.discussion-panel").get_by_role("link", name="Open the full thread").click()
@@ -428,6 +440,7 @@ def test_5_manager_imports_deals_all_or_nothing(visitor):
     # The rep sees the imported deal where she logs a practice.
     nina = visitor("newhire")
     nina.page.goto("/techniques/")
+    nina.step("techniques")
     nina.page.locator(".technique-card__title a").first.click()
     deal = nina.page.locator("#practice").get_by_label("Deal")
     expect(deal).to_be_visible()
@@ -476,6 +489,7 @@ def test_6_keyboard_only_navigation_search_and_asking(visitor):
     nina = visitor()
     page = nina.page
     page.goto("/accounts/login/")
+    nina.step("sign-in")
     tab_to(page, page.get_by_label("Username"))
     page.keyboard.type("newhire")
     page.keyboard.press("Tab")
@@ -483,6 +497,7 @@ def test_6_keyboard_only_navigation_search_and_asking(visitor):
     page.keyboard.press("Enter")
     page.wait_for_url(nina.server.url + "/")
     nina.username = "newhire"
+    nina.step("home")
 
     # The first Tab reaches "Skip to content", visibly; Enter moves the focus to the main content.
     page.keyboard.press("Tab")
@@ -502,6 +517,7 @@ def test_6_keyboard_only_navigation_search_and_asking(visitor):
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/questions/$"))
     expect(nav.get_by_role("link", name="Questions")).to_have_attribute("aria-current", "page")
+    nina.step("questions")
 
     # Header search with its autocomplete: type, arrow down to a suggestion, Enter opens it.
     search = page.get_by_role("combobox", name="Search techniques, questions and answers")
@@ -541,9 +557,13 @@ def test_6_keyboard_only_navigation_search_and_asking(visitor):
     tab_to(page, result, limit=120)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    nina.step("result-opened")
 
     # Ask a question without a mouse: fields in order, a select, checkboxes, submit.
-    page.goto("/questions/")
+    tab_to(page, nav.get_by_role("link", name="Questions"), backwards=True)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/questions/$"))
+    nina.step("questions-again")
     tab_to(page, page.get_by_role("link", name="Ask a question").first)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Ask the rainmakers")).to_be_visible()
@@ -581,3 +601,4 @@ def test_6_keyboard_only_navigation_search_and_asking(visitor):
     nina.step("phone-menu")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/mentoring/$"))
+    nina.step("mentoring")
