@@ -130,7 +130,11 @@
     ["[data-live-numbers]", ".technique-head"].forEach((selector) => {
       const now = document.querySelector(selector);
       const next = fresh.querySelector(selector);
-      if (now && next) now.replaceWith(document.importNode(next, true));
+      if (!now || !next) return;
+      /* Tables the reader opened stay open. */
+      const open = Array.from(now.querySelectorAll("details")).map((d) => d.open);
+      next.querySelectorAll("details").forEach((d, i) => { if (open[i]) d.open = true; });
+      now.replaceWith(document.importNode(next, true));
     });
     expected = null;
     window.Rainmaker.announce("The numbers now include your practice: " + uses + " uses.");

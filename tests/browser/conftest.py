@@ -112,7 +112,7 @@ class Visitor:
         self.unchecked = [url for url in self.unchecked if "/accounts/login/" not in url]
         self.step("home")  # each person's home differs (sections by role): check it too
 
-    def step(self, name: str, *, phone: bool = False) -> None:
+    def step(self, name: str, *, phone: bool = False, widths: tuple[str, ...] | None = None) -> None:
         """One journey step on the page as it is now: nothing went wrong so far (console,
         requests, hosts), axe-core finds no serious or critical violation, and a full-page
         screenshot is kept (also at phone width, checked again there, when `phone`)."""
@@ -123,7 +123,7 @@ class Visitor:
         label = self.journey.next_step(self.username or "visitor", name)
         original = page.viewport_size
         current = "phone" if original and original["width"] < 800 else "desktop"
-        for width in ("desktop", "phone") if phone else (current,):
+        for width in widths or (("desktop", "phone") if phone else (current,)):
             size = PHONE if width == "phone" else DESKTOP
             if page.viewport_size != size:
                 page.set_viewport_size(size)

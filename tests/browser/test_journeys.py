@@ -67,7 +67,7 @@ def test_1_new_hire_finds_a_technique_reads_its_evidence_and_logs_a_practice(vis
     nina = visitor("newhire")
     page = nina.page
     expect(page.get_by_role("heading", level=1)).to_contain_text("Hello, Nina Patel")
-    nina.step("home", phone=True)  # (the desktop check ran on arrival)
+    nina.step("home", widths=("phone",))  # the desktop check ran on arrival
 
     search = page.get_by_role("combobox", name="Search techniques, questions and answers")
     search.fill("pricing objection")
