@@ -28,9 +28,6 @@ from tests.browser.harness import (
 )
 
 HERE = Path(__file__).resolve().parent
-# Playwright's sync API keeps an event loop running in the main thread; Django's database
-# code in fixtures is still synchronous and safe here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def _require(reason: str) -> None:
@@ -57,10 +54,21 @@ def site_server() -> Iterator[LiveServer]:
 def browser(site_server):
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield instance
-        instance.close()
+    # Playwright's sync API keeps an event loop running in the main thread; Django code a test
+    # runs here is still synchronous and safe. Set only while the browser runs (never at import:
+    # it would leak into every test's subprocesses and into the server under test).
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as p:
+            instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            yield instance
+            instance.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 class Journey:

@@ -50,7 +50,9 @@ def free_port() -> int:
 
 
 def _server_env(database_url: str, redis_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DJANGO_ENV")}
+    # The server under test keeps Django's async-safety checks (never DJANGO_ALLOW_ASYNC_UNSAFE).
+    skip = ("DJANGO_SETTINGS_MODULE", "DJANGO_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if k not in skip}
     env.update(
         PYTHONPATH=f"{ROOT / 'platform'}{os.pathsep}{ROOT}",
         DJANGO_SETTINGS_MODULE="config.settings.local",
