@@ -49,7 +49,7 @@ test-sqlite: install
 	TEST_DB=sqlite $(PY) -m pytest -q -m "not browser and not postgres and not redis" $(ARGS)
 
 test-browser: install
-	bash scripts/test.sh browser
+	bash scripts/test.sh browser $(ARGS)
 
 lint: install
 	$(PY) -m ruff check .

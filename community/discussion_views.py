@@ -37,13 +37,19 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
     return fallback
 
 
+def message_form_id(thread: Thread) -> str:
+    """Field ids of a thread's compose form: unique on pages that have other forms (a question's
+    answer form also has a `body`), so each label names its own field."""
+    return f"thread-{thread.pk}-%s"
+
+
 def thread_context(request: HttpRequest, thread: Thread, *, count: int, form=None, before: int | None = None) -> dict:
     """What the live thread component needs (a fixed number of queries)."""
     items = selectors.messages_recent(thread=thread, count=count, before_seq=before)
     reply_to = None
     reply_id = request.GET.get("reply_to")
     if form is None:
-        form = MessageForm()
+        form = MessageForm(auto_id=message_form_id(thread))
         if reply_id and reply_id.isdigit():
             reply_to = next((m for m in items if m.pk == int(reply_id)), None) or (
                 selectors.messages_qs().filter(pk=int(reply_id), thread=thread).first()
@@ -139,7 +145,7 @@ def thread_detail(request: HttpRequest, thread_id: int) -> HttpResponse:
 def thread_post(request: HttpRequest, thread_id: int) -> HttpResponse:
     """The no-JavaScript path: post with a form, then see the thread again (post/redirect/get)."""
     thread = _thread_or_404(request, thread_id, "discussion.post")
-    form = MessageForm(request.POST)
+    form = MessageForm(request.POST, auto_id=message_form_id(thread))
     status = 422
     if form.is_valid():
         try:

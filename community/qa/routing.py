@@ -75,6 +75,7 @@ def rank_answerers(question: Question, *, limit: int | None = None) -> list[Matc
             TechniquePage.objects.live()
             .filter(author_id__in=candidates)
             .filter(topic)
+            .order_by()  # the default ordering (page path) would split the groups: one row per technique
             .values("author_id")
             .annotate(n=Count("pk", distinct=True))
         )
@@ -91,6 +92,7 @@ def rank_answerers(question: Question, *, limit: int | None = None) -> list[Matc
         rows = (
             Answer.objects.filter(is_accepted=True, author_id__in=candidates)
             .filter(similar)
+            .order_by()
             .values("author_id")
             .annotate(n=Count("pk", distinct=True))
         )

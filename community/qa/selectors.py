@@ -107,10 +107,11 @@ def question_get(*, pk: int, user) -> Question:
     )
 
 
-def question_page(*, pk: int, user) -> QuestionPage:
+def question_page(*, pk: int, user, after: int | None = None) -> QuestionPage:
     """Everything the question page (and the API's detail) shows, in a fixed number of queries.
 
-    Answers come accepted first, then by score, then oldest first.
+    Answers come accepted first, then by score, then oldest first. With `after`, only the
+    answers with a greater id (the ones an open page has not shown yet), oldest first.
     """
     question = question_get(pk=pk, user=user)
     answers_qs = (
@@ -125,6 +126,8 @@ def question_page(*, pk: int, user) -> QuestionPage:
         )
         .order_by("-is_accepted", "-score", "created_at", "post_ptr_id")
     )
+    if after is not None:
+        answers_qs = answers_qs.filter(pk__gt=after).order_by("post_ptr_id")
     answers = list(answers_qs)
     post_ids = [question.pk] + [a.pk for a in answers]
     comments: dict[int, list[Comment]] = defaultdict(list)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -38,6 +41,8 @@ from notifications.services import notify
 from taxonomy.models import SkillTag
 
 from . import reputation, routing
+
+logger = logging.getLogger(__name__)
 
 
 def _reindex(*, question_ids: Iterable[int] = (), answer_ids: Iterable[int] = ()) -> None:
@@ -429,6 +434,24 @@ def resolve_techniques(ids: Iterable[int]):
     return [found[i] for i in ids]
 
 
+def question_group(question_id: int) -> str:
+    """The channel-layer group of the pages open on one question (community.qa.consumers)."""
+    return f"qa-question-{question_id}"
+
+
+def _announce_answer(question_id: int, answer_id: int) -> None:
+    """Tell the open pages of a question that an answer arrived. Best effort: the answer is in
+    the database, and a page that missed this asks for what it lacks when it reconnects."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        event = {"type": "question.answer", "answer_id": answer_id}
+        async_to_sync(layer.group_send)(question_group(question_id), event)
+    except Exception:
+        logger.warning("could not announce answer %s", answer_id, exc_info=True)
+
+
 def answer_create(*, question: Question, author, body: str, techniques: Sequence = (), created_at=None) -> Answer:
     policy.require(author, "qa.answer", question)
     if question.is_closed:
@@ -450,6 +473,7 @@ def answer_create(*, question: Question, author, body: str, techniques: Sequence
         _revise(post=answer, editor=author, summary="Answered")
         Question.objects.filter(pk=question.pk).update(answer_count=F("answer_count") + 1, last_activity_at=now)
         _reindex(answer_ids=[answer.pk])  # and its question's answer count
+        transaction.on_commit(lambda: _announce_answer(question.pk, answer.pk))
         url = answer.get_absolute_url()
         notified: set[int] = {author.pk}
         if question.author and question.author.is_active:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("moderation/", views.moderation, name="moderation"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/answer/", views.answer, name="answer"),
+    path("<int:pk>/answers/", views.new_answers, name="new_answers"),
     path("posts/<int:pk>/edit/", views.edit_post, name="edit"),
     path("posts/<int:pk>/history/", views.history, name="history"),
     path("posts/<int:pk>/comment/", views.comment, name="comment"),

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import policy
 from community.models import Answer, Post, PostKind, Question
@@ -224,6 +224,33 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
 # --- The question page ------------------------------------------------------------------------
 
 
+def _question_page(request: HttpRequest, pk: int, *, after: int | None = None) -> selectors.QuestionPage:
+    policy.require(request.user, "qa.view")
+    try:
+        return selectors.question_page(pk=pk, user=request.user, after=after)
+    except Question.DoesNotExist as exc:
+        raise Http404("No such question.") from exc
+
+
+def _annotate(user, data: selectors.QuestionPage, *, comment_post=None, comment_form=None) -> None:
+    """What each post shows for this reader: their vote and flag, comments, allowed tools."""
+    for p in [data.question, *data.answers]:
+        p.my_vote = data.my_votes.get(p.pk, 0)
+        p.my_flag = p.pk in data.my_flags
+        p.comment_list = data.comments.get(p.pk, [])
+        p.can_vote = policy.allowed(user, "qa.vote", p)
+        p.can_edit = policy.allowed(user, "qa.edit", p)
+        p.can_flag = policy.allowed(user, "qa.flag", p) and not p.my_flag
+        p.comment_form = comment_form if comment_post == p.pk else None
+
+
+def _answer_permissions(user, question: Question) -> dict:
+    return {
+        "can_accept": policy.allowed(user, "qa.accept", question) and not question.is_closed,
+        "can_moderate": policy.allowed(user, "qa.moderate"),
+    }
+
+
 def _detail(
     request: HttpRequest,
     pk: int,
@@ -233,32 +260,19 @@ def _detail(
     comment_form: CommentForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    policy.require(request.user, "qa.view")
-    try:
-        data = selectors.question_page(pk=pk, user=request.user)
-    except Question.DoesNotExist as exc:
-        raise Http404("No such question.") from exc
+    data = _question_page(request, pk)
     q = data.question
-    user = request.user
-    posts = [q, *data.answers]
-    for p in posts:
-        p.my_vote = data.my_votes.get(p.pk, 0)
-        p.my_flag = p.pk in data.my_flags
-        p.comment_list = data.comments.get(p.pk, [])
-        p.can_vote = policy.allowed(user, "qa.vote", p)
-        p.can_edit = policy.allowed(user, "qa.edit", p)
-        p.can_flag = policy.allowed(user, "qa.flag", p) and not p.my_flag
-        p.comment_form = comment_form if comment_post == p.pk else None
+    _annotate(request.user, data, comment_post=comment_post, comment_form=comment_form)
     return render(
         request,
         "community/qa/detail.html",
         {
             "question": q,
             "answers": data.answers,
+            "last_answer_id": max((a.pk for a in data.answers), default=0),
             "routings": data.routings,
             "following": data.following,
-            "can_accept": policy.allowed(user, "qa.accept", q) and not q.is_closed,
-            "can_moderate": policy.allowed(user, "qa.moderate"),
+            **_answer_permissions(request.user, q),
             "answer_form": answer_form or AnswerForm(),
             "flag_form": FlagForm(),
             "question_sections": sections.render("question", request, q),
@@ -270,6 +284,27 @@ def _detail(
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, pk)
+
+
+@login_required
+@require_GET
+def new_answers(request: HttpRequest, pk: int) -> HttpResponse:
+    """The answers an open question page has not shown yet (`?after=<last answer id>`), as the
+    page renders them for this reader. The page asks when its socket says an answer arrived,
+    after a reconnect, and every half minute where WebSockets cannot connect."""
+    try:
+        after = max(0, int(request.GET.get("after", "0")))
+    except ValueError:
+        after = 0
+    data = _question_page(request, pk, after=after)
+    _annotate(request.user, data)
+    response = render(
+        request,
+        "community/qa/includes/new_answers.html",
+        {"answers": data.answers, "question": data.question, **_answer_permissions(request.user, data.question)},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

@@ -113,13 +113,14 @@ class ImportReport:
     def summary(self) -> str:
         if not self.ok:
             lines = len({(e.file, e.line) for e in self.errors})
-            return f"Nothing was imported: {lines} row(s) have problems. Fix them and import the files again."
+            rows = "1 row has a problem" if lines == 1 else f"{lines} rows have problems"
+            return f"Nothing was imported: {rows}. Fix them and import the files again."
         d, p = self.deals, self.practices
         text = f"Deals: {d.created} new, {d.updated} updated, {d.unchanged} unchanged."
         if p.rows:
             text += f" Practices: {p.created} new, {p.updated} updated, {p.unchanged} unchanged."
         if self.followups:
-            text += f" {self.followups} rep follow-up(s) asked."
+            text += f" {self.followups} rep follow-up{'' if self.followups == 1 else 's'} asked."
         return text
 
 

@@ -79,7 +79,9 @@
       textarea.dataset.previewReady = "1";
       const preview = document.createElement("div");
       preview.className = "markdown-preview";
-      preview.setAttribute("aria-live", "polite");
+      /* A named group (a bare div may not carry aria-label). Not a live region: it changes
+         with every keystroke, and reading it out each time would drown the typing. */
+      preview.setAttribute("role", "group");
       preview.setAttribute("aria-label", "Preview");
       textarea.insertAdjacentElement("afterend", preview);
       const update = debounce(async () => {

@@ -1,5 +1,6 @@
 /* Techniques: "I used this" without leaving the page. Without JavaScript the form posts
-   normally and the page reloads with a message; with it, the same view answers JSON. */
+   normally and the page reloads with a message; with it, the same view answers JSON, and the
+   numbers on the page refresh once the worker has recomputed them (a task after the commit). */
 (function () {
   "use strict";
 
@@ -30,6 +31,7 @@
           status.textContent = result.data.message;
           window.Rainmaker.announce(result.data.message);
           addToList(form, result.data.practice);
+          watchNumbers();
           const note = form.querySelector("textarea");
           if (note) note.value = "";
           return;
@@ -86,6 +88,56 @@
     });
     item.append(badge, " ", meta);
     list.prepend(item);
+  }
+
+  /* After a practice is logged, ask the API (GET /api/v1/techniques/<id>) a few times, backing
+     off, until the statistics count it; then swap in the page's fresh "What it achieves" section
+     and title block (server-rendered, so charts and intervals stay exactly as on a reload). */
+  let watching = false;
+  let expected = null;
+  function watchNumbers() {
+    const section = document.querySelector("[data-live-numbers]");
+    if (!section || !window.Rainmaker) return;
+    const id = section.dataset.liveNumbers;
+    expected = (expected === null ? parseInt(section.dataset.uses || "0", 10) : expected) + 1;
+    if (watching) return;
+    watching = true;
+    const delays = [500, 1000, 1000, 2000, 2000, 3000, 5000, 5000, 10000, 10000, 15000, 15000];
+    let attempt = 0;
+    async function check() {
+      const result = await window.Rainmaker.api("/api/v1/techniques/" + id).catch(() => ({ ok: false }));
+      if (result.ok && result.data && result.data.uses >= expected) {
+        watching = false;
+        await refreshNumbers(result.data.uses);
+        return;
+      }
+      if (attempt >= delays.length) { watching = false; return; } /* the next visit shows them */
+      window.setTimeout(check, delays[attempt++]);
+    }
+    window.setTimeout(check, delays[attempt++]);
+  }
+
+  async function refreshNumbers(uses) {
+    let html;
+    try {
+      const response = await fetch(window.location.pathname, { headers: { Accept: "text/html" }, credentials: "same-origin" });
+      if (!response.ok) return;
+      html = await response.text();
+    } catch (e) {
+      return;
+    }
+    const fresh = new DOMParser().parseFromString(html, "text/html");
+    ["[data-live-numbers]", ".technique-head"].forEach((selector) => {
+      const now = document.querySelector(selector);
+      const next = fresh.querySelector(selector);
+      if (!now || !next) return;
+      /* Tables the reader opened stay open. */
+      const open = Array.from(now.querySelectorAll("details")).map((d) => d.open);
+      next.querySelectorAll("details").forEach((d, i) => { if (open[i]) d.open = true; });
+      now.replaceWith(document.importNode(next, true));
+    });
+    expected = null;
+    window.Rainmaker.announce("The numbers now include your practice: " + uses + " uses.");
   }
 
   document.addEventListener("DOMContentLoaded", setupPracticeForms);

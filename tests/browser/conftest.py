@@ -6,18 +6,28 @@ Every module here sets `pytestmark = pytest.mark.browser`; run them alone with `
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests import services
-from tests.browser.harness import CHROMIUM, CHROMIUM_FLAGS, DESKTOP, PASSWORD, LiveServer, PageGuard
+from tests.browser.harness import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    DESKTOP,
+    PASSWORD,
+    PHONE,
+    LiveServer,
+    PageGuard,
+    check_accessibility,
+    screenshot,
+    slug,
+)
 
 HERE = Path(__file__).resolve().parent
-# Playwright's sync API keeps an event loop running in the main thread; Django's database
-# code in fixtures is still synchronous and safe here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def _require(reason: str) -> None:
@@ -30,6 +40,11 @@ def _require(reason: str) -> None:
 def site_server() -> Iterator[LiveServer]:
     if not Path(CHROMIUM).exists():
         _require(f"Chromium not found at {CHROMIUM}; install Debian's chromium")
+    if os.environ.get("BROWSER_SERVER_URL"):
+        # While writing a journey: reuse a server you started (e.g. `make run PORT=8731`);
+        # journeys change data, so a second run needs a fresh database.
+        yield LiveServer(url=os.environ["BROWSER_SERVER_URL"].rstrip("/"))
+        return
     server = LiveServer().start()
     yield server
     server.stop()
@@ -39,24 +54,60 @@ def site_server() -> Iterator[LiveServer]:
 def browser(site_server):
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield instance
-        instance.close()
+    # Playwright's sync API keeps an event loop running in the main thread; Django code a test
+    # runs here is still synchronous and safe. Set only while the browser runs (never at import:
+    # it would leak into every test's subprocesses and into the server under test).
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as p:
+            instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            yield instance
+            instance.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+class Journey:
+    """Names and numbers the screenshots of one test: test-artifacts/browser/<journey>/NN-<who>-<step>-<width>.png."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.steps = 0
+        shutil.rmtree(ARTIFACTS / slug(name), ignore_errors=True)  # no stale shots from an earlier run
+
+    def next_step(self, who: str, step: str) -> str:
+        self.steps += 1
+        return f"{self.steps:02d}-{who}-{step}"
 
 
 class Visitor:
     """One person in one browser context, with the page guard always on."""
 
-    def __init__(self, browser, server: LiveServer, username: str | None, viewport=DESKTOP):
+    def __init__(self, browser, server: LiveServer, username: str | None, viewport=DESKTOP, journey=None):
         self.server = server
+        self.journey = journey or Journey("misc")
         self.context = browser.new_context(viewport=viewport, base_url=server.url)
         self.context.set_default_timeout(15_000)
         self.page = self.context.new_page()
         self.guard = PageGuard(self.page, server.url)
         self.username = username
+        # Every page this person lands on must be checked (a `step`) before they move on.
+        self.current: str | None = None
+        self.unchecked: list[str] = []
+        self.page.on("framenavigated", self._on_navigated)
         if username:
             self.sign_in(username)
+
+    def _on_navigated(self, frame) -> None:
+        if frame != self.page.main_frame:
+            return
+        if self.current and self.current != frame.url:  # left a page that no step checked
+            self.unchecked.append(self.current)
+        self.current = frame.url
 
     def sign_in(self, username: str) -> None:
         page = self.page
@@ -65,18 +116,44 @@ class Visitor:
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_url(self.server.url + "/")
+        # The sign-in page itself is checked by the smoke test and journey 6.
+        self.unchecked = [url for url in self.unchecked if "/accounts/login/" not in url]
+        self.step("home")  # each person's home differs (sections by role): check it too
+
+    def step(self, name: str, *, phone: bool = False, widths: tuple[str, ...] | None = None) -> None:
+        """One journey step on the page as it is now: nothing went wrong so far (console,
+        requests, hosts), axe-core finds no serious or critical violation, and a full-page
+        screenshot is kept (also at phone width, checked again there, when `phone`)."""
+        page = self.page
+        page.wait_for_load_state("load")
+        self.guard.assert_clean()
+        page.evaluate("window.scrollTo(0, 0)")  # a sticky header would float mid-shot otherwise
+        label = self.journey.next_step(self.username or "visitor", name)
+        original = page.viewport_size
+        current = "phone" if original and original["width"] < 800 else "desktop"
+        for width in widths or (("desktop", "phone") if phone else (current,)):
+            size = PHONE if width == "phone" else DESKTOP
+            if page.viewport_size != size:
+                page.set_viewport_size(size)
+            check_accessibility(page, f"{self.journey.name} / {label} at {width} width ({page.url})")
+            screenshot(page, self.journey.name, label, widths=(width,))
+        if original and page.viewport_size != original:
+            page.set_viewport_size(original)
+        self.current = None
 
     def close(self) -> None:
         self.context.close()
 
 
 @pytest.fixture
-def visitor(browser, site_server) -> Iterator:
+def visitor(browser, site_server, request) -> Iterator:
     """`visitor("newhire")` → a signed-in Visitor; every page it saw must have stayed clean."""
     made: list[Visitor] = []
+    journey = Journey(request.node.name.removeprefix("test_"))
+    log_start = site_server.log_position()
 
     def make(username: str | None = None, viewport=DESKTOP) -> Visitor:
-        v = Visitor(browser, site_server, username, viewport)
+        v = Visitor(browser, site_server, username, viewport, journey)
         made.append(v)
         return v
 
@@ -84,6 +161,11 @@ def visitor(browser, site_server) -> Iterator:
     try:
         for v in made:
             v.guard.assert_clean()
+            if v.current:
+                v.unchecked.append(v.current)
+            assert not v.unchecked, f"{v.username or 'visitor'} saw pages no step checked: {v.unchecked}"
+        errors = site_server.errors_since(log_start)
+        assert not errors, "the server logged errors:\n" + "\n".join(errors)
     finally:
         for v in made:
             v.close()

@@ -50,7 +50,9 @@ def free_port() -> int:
 
 
 def _server_env(database_url: str, redis_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DJANGO_ENV")}
+    # The server under test keeps Django's async-safety checks (never DJANGO_ALLOW_ASYNC_UNSAFE).
+    skip = ("DJANGO_SETTINGS_MODULE", "DJANGO_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if k not in skip}
     env.update(
         PYTHONPATH=f"{ROOT / 'platform'}{os.pathsep}{ROOT}",
         DJANGO_SETTINGS_MODULE="config.settings.local",
@@ -148,6 +150,29 @@ class LiveServer:
             raise RuntimeError(result.stderr)
         return result.stdout
 
+    def log_position(self) -> int:
+        return self.log.stat().st_size if self.log and self.log.exists() else 0
+
+    def errors_since(self, position: int) -> list[str]:
+        """Error lines the server or the worker logged after `position` (JSON lines; tracebacks
+        of crashed consumers land here even when the page recovers by reconnecting)."""
+        if not self.log or not self.log.exists():
+            return []
+        with self.log.open("rb") as f:
+            f.seek(position)
+            text = f.read().decode("utf-8", "replace")
+        errors = []
+        for line in text.splitlines():
+            try:
+                record = json.loads(line)
+            except ValueError:
+                if "Traceback" in line or line.startswith(("ERROR", "CRITICAL")):
+                    errors.append(line[:500])
+                continue
+            if isinstance(record, dict) and record.get("level") in ("ERROR", "CRITICAL"):
+                errors.append(f"{record.get('logger')}: {record.get('message')}"[:500])
+        return errors
+
     def stop(self) -> None:
         for proc in self.processes:
             if proc.poll() is None:
@@ -176,6 +201,7 @@ class PageGuard:
         page.on("pageerror", lambda exc: self.console_errors.append(f"page error: {exc}"))
         page.on("requestfailed", self._on_failed)
         page.on("response", self._on_response)
+        page.on("websocket", self._on_websocket)
         page.route("**/*", self._route)
 
     def _route(self, route) -> None:
@@ -186,9 +212,20 @@ class PageGuard:
             self.external.append(route.request.url)
             route.abort()
 
+    def _on_websocket(self, socket) -> None:
+        # page.route does not see WebSockets: check their host here, and report socket errors.
+        if urlparse(socket.url).netloc != self.host:
+            self.external.append(socket.url)
+        socket.on("socketerror", lambda error: self.failed.append(f"WebSocket {socket.url}: {error}"))
+
     def _on_console(self, message) -> None:
-        if message.type == "error":
-            self.console_errors.append(message.text)
+        if message.type != "error":
+            return
+        # Chromium also logs every HTTP error response; a status the test expects is not an error.
+        status = re.match(r"Failed to load resource: the server responded with a status of (\d+)", message.text)
+        if status and int(status.group(1)) in self.allowed_statuses:
+            return
+        self.console_errors.append(message.text)
 
     def _on_failed(self, request) -> None:
         failure = request.failure or ""

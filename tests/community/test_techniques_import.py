@@ -194,3 +194,16 @@ def test_deal_owner_can_be_picked_in_i_used_this(client_for, team):
     deal(rainmaker, name="Someone else's deal")
     html = browser(client_for, newhire).get(t.url).content.decode()
     assert "Helios renewal" in html and "Someone else&#x27;s deal" not in html and mine.pk
+
+
+def test_the_summary_reads_as_a_sentence():
+    from community.techniques.imports import Counts, ImportReport, RowError
+
+    one = ImportReport(errors=[RowError(file="deals", line=3, field="stage", message="Unknown stage")])
+    assert one.summary() == "Nothing was imported: 1 row has a problem. Fix them and import the files again."
+    two = ImportReport(
+        errors=[RowError(file="deals", line=3, field="stage", message="x"), RowError("deals", 4, "amount", "y")]
+    )
+    assert "2 rows have problems" in two.summary()
+    done = ImportReport(deals=Counts(rows=3, created=3), followups=1)
+    assert done.summary() == "Deals: 3 new, 0 updated, 0 unchanged. 1 rep follow-up asked."

@@ -67,3 +67,20 @@ def test_techniques_route_questions_and_earn_reputation(ask, rainmaker, techniqu
     reputation.recompute_all()
     assert Reputation.objects.get(user=rainmaker).points == reputation.POINTS["tech_proven"]
     assert services  # imported for the fixture chain
+
+
+def test_several_techniques_count_once_per_person_and_up_to_the_cap(ask, rainmaker, technique, stage, skill):
+    """The count is per author (one reason, "3 matching techniques"), and at most 5 count."""
+    from community.models import Question
+
+    for i in range(6):
+        more = technique.get_parent().add_child(
+            instance=TechniquePage(
+                title=f"Trade number {i}", slug=f"trade-{i}", summary="s", stage=stage, author=rainmaker, body=[]
+            )
+        )
+        more.save_revision().publish()
+    q = Question.objects.create(author=None, title="A negotiation question", body="Body text", stage=stage)
+    match = next(m for m in routing.rank_answerers(q) if m.user_id == rainmaker.pk)
+    assert [r for r in match.reasons if "technique" in r] == ["7 matching techniques"]
+    assert match.score == 2 * 5

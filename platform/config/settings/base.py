@@ -154,7 +154,10 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 30},
+            # A consumer waits for messages with BZPOPMIN for 5 s; redis-py >= 7 gives every
+            # read a 5 s socket timeout by default, so an idle socket's wait could time out,
+            # crash the consumer and drop the WebSocket (and whatever was pushed meanwhile).
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}], "capacity": 1500, "expiry": 30},
         }
     }
 else:
