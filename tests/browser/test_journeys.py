@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import time
 import uuid
-import warnings
 from datetime import date, timedelta
 
 import pytest
@@ -32,18 +31,6 @@ def token() -> str:
 
 def number(text: str) -> int:
     return int(re.sub(r"[^\d]", "", text))
-
-
-def searchable(doc_type: str) -> bool:
-    """Whether search indexes this kind of document in this build. Techniques always are;
-    questions, answers and discussion threads join with the search integration (branch
-    `searchint`). Journeys check what exists and say what they could not check."""
-    from search.registry import get_source
-
-    found = get_source(doc_type) is not None
-    if not found:
-        warnings.warn(f"search does not index {doc_type!r} documents yet: that check is skipped", stacklevel=2)
-    return found
 
 
 def reload_until_visible(page, locator, timeout: int = LIVE) -> None:
@@ -136,8 +123,7 @@ def test_2_new_hire_asks_a_rainmaker_answers_live_and_the_asker_accepts(visitor)
     expect(similar.get_by_role("heading", name="Already answered?")).to_be_visible()
     expect(similar.locator("[data-similar-list] li").first).to_be_visible()
     expect(similar.locator("[data-similar-list] a").first).to_have_attribute("href", re.compile(r"^/"))
-    if searchable("question"):  # questions join search with the search integration (branch `searchint`)
-        expect(similar.locator(".qa-similar__type", has_text="Question").first).to_be_visible()
+    expect(similar.locator(".qa-similar__type", has_text="Question").first).to_be_visible()
     nina.step("similar-questions")
     page.get_by_label("Title").fill(title)
     page.get_by_label("Details").fill(
@@ -374,10 +360,9 @@ def test_4_new_hire_finds_a_mentor_who_accepts_and_they_coach_in_a_private_threa
     assert response.status == 404
     expect(mpage.get_by_role("heading", level=1)).to_be_visible()
     marcus.step("mentorship-not-found")
-    if searchable("thread"):
-        # A member finds the thread by a word said in it (once the worker indexed it)...
-        page.goto(f"/search/?q={word}")
-        reload_until_visible(page, page.locator(".search-result--thread"))
+    # A member finds the thread by a word said in it (once the worker indexed it)...
+    page.goto(f"/search/?q={word}")
+    reload_until_visible(page, page.locator(".search-result--thread"))
     mpage.goto(f"/search/?q={word}")
     expect(mpage.get_by_role("heading", level=1)).to_have_text(f"No results for “{word}”")
     expect(mpage.locator(".search-result")).to_have_count(0)
