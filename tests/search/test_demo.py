@@ -67,7 +67,7 @@ def test_search_on_the_demo(client_for):
     assert results.hits[0].title == "Answer 'your price is too high' with 'compared with what?'"
     first_question = next(h for h in results.hits if h.type == "question")
     assert results.hits.index(first_question) <= 2
-    assert first_question.accepted and first_question.answers >= 2
+    assert first_question.accepted and first_question.answers >= 1
 
     # 3. Evidence in ranking: a technique worse than the baseline never outranks a proven one that
     #    matches the query at least two thirds as well (the weights guarantee it; here on real data).
