@@ -7,20 +7,7 @@ import re
 
 import pytest
 
-from tests.browser.harness import AXE, check_accessibility, screenshot
-
 pytestmark = pytest.mark.browser
-
-
-def check_panel_accessibility(page, selector: str) -> None:
-    """axe-core on one part of the page: no serious or critical violations there."""
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
-    results = page.evaluate(
-        "async (selector) => await axe.run({include: [selector]}, {resultTypes: ['violations']})", selector
-    )
-    bad = [f"{v['id']}: {v['help']}" for v in results["violations"] if v.get("impact") in ("serious", "critical")]
-    assert not bad, bad
 
 
 def test_a_new_hire_finds_the_technique_and_an_answered_question(visitor):
@@ -43,8 +30,7 @@ def test_a_new_hire_finds_the_technique_and_an_answered_question(visitor):
     assert question.locator(".search-result__answers li").count() >= 1
     assert page.locator("mark").count() > 5  # highlighted snippets
     assert page.locator("#search-deal option").count() > 1  # "For my deal": Nina's open deals
-    check_accessibility(page, "search results")
-    screenshot(page, "search", "pricing objection procurement", widths=("desktop", "phone"))
+    v.step("pricing-objection-procurement", phone=True)
 
 
 def test_the_header_autocomplete_works_with_the_keyboard(visitor):
@@ -60,11 +46,11 @@ def test_the_header_autocomplete_works_with_the_keyboard(visitor):
     assert box.get_attribute("aria-activedescendant") == options.first.get_attribute("id")
     assert options.first.get_attribute("aria-selected") == "true"
     target = options.first.get_attribute("data-href")
-    check_accessibility(page, "autocomplete open")
-    screenshot(page, "search", "autocomplete")
+    v.step("autocomplete-open")
     with page.expect_navigation():
         box.press("Enter")
     assert page.url.endswith(target)
+    v.step("autocomplete-chosen")
     # Escape closes the list without leaving the page.
     box = page.locator("header input[data-autocomplete]")
     box.click()
@@ -79,8 +65,7 @@ def test_zero_results_lead_to_asking_with_the_title_filled_in(visitor):
     page = v.page
     page.goto("/search/?q=wombat+zeppelin")
     assert page.get_by_role("heading", name=re.compile("No results")).count() == 1
-    check_accessibility(page, "zero results")
-    screenshot(page, "search", "zero results", widths=("desktop", "phone"))
+    v.step("zero-results", phone=True)
     page.get_by_role("link", name=re.compile("as a question")).click()
     page.wait_for_url(re.compile(r"/questions/ask/"))
     assert page.get_by_label("Title").input_value() == "wombat zeppelin"
@@ -94,6 +79,4 @@ def test_zero_results_lead_to_asking_with_the_title_filled_in(visitor):
     assert panel.is_visible()
     kinds = set(panel.locator(".qa-similar__type").all_text_contents())
     assert kinds == {"Question", "Technique"}
-    # (Only the panel: the form's Markdown preview, a shared component, is checked elsewhere.)
-    check_panel_accessibility(page, "[data-similar-panel]")
-    screenshot(page, "search", "ask similar", widths=("desktop", "phone"))
+    v.step("ask-similar", phone=True)

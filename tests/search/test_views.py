@@ -69,7 +69,7 @@ def test_results_with_highlights_signals_and_facet_checkboxes(content, newhire, 
     assert 'class="badge evidence--proven"' in html
     # The answer is shown within its question, not as a separate result.
     assert html.count('class="search-result search-result--') == 2
-    assert 'aria-label="Matching answers"' in html and "/questions/2/#answer-21" in html
+    assert 'aria-label="Matches inside this question"' in html and "/questions/2/#answer-21" in html
 
 
 def test_checked_filters_stay_checked_and_combine(content, newhire, client_for):
@@ -144,3 +144,25 @@ def test_page_query_count_does_not_grow_with_the_data(index, newhire, client_for
         *[doc("question", i, f"Pricing {i}", stage="Negotiation", tags=[f"Tag {i}"], votes=i) for i in range(100, 140)]
     )
     assert count() == small
+
+
+def test_a_discussion_folded_under_its_technique_has_a_named_link(content, index, newhire, client_for):
+    # A technique's discussion is titled like the technique and may have no messages yet: the
+    # link still needs words (axe: link-name), and the badge says what it is.
+    index(
+        doc(
+            "thread",
+            7,
+            "Reframe a price objection",
+            "",
+            parent_type="technique",
+            parent_id=1,
+            parent_title="Reframe a price objection",
+            url="/discussions/7/",
+        )
+    )
+    html = client_for(newhire).get("/search/", {"q": "price"}).content.decode()
+    assert 'aria-label="Matches inside this technique"' in html
+    assert '<span class="badge">Discussion</span>' in html
+    assert '<a href="/discussions/7/"></a>' not in html
+    assert '<a href="/discussions/7/">Reframe a price objection</a>' in html
