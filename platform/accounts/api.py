@@ -38,20 +38,8 @@ class TeamOut(Schema):
     name: str
 
 
-class PersonOut(Schema):
-    """A team member as the people directory shows them (no e-mail address)."""
-
-    id: int
-    username: str
-    display_name: str
-    url: str
-    initials: str
-    roles: list[str]
-    title: str
-    team: TeamOut | None
-    region: str
-    timezone: str
-    expertise: list[TermOut]
+class _PersonFields(Schema):
+    """How a user's fields read in the API (shared by the directory and the profile)."""
 
     @staticmethod
     def resolve_display_name(obj) -> str:
@@ -66,6 +54,22 @@ class PersonOut(Schema):
         return list(obj.expertise.all())
 
 
+class PersonOut(_PersonFields):
+    """A team member as the people directory shows them (no e-mail address)."""
+
+    id: int
+    username: str
+    display_name: str
+    url: str
+    initials: str
+    roles: list[str]
+    title: str
+    team: TeamOut | None
+    region: str
+    timezone: str
+    expertise: list[TermOut]
+
+
 class PersonDetailOut(PersonOut):
     """A profile page's facts."""
 
@@ -75,7 +79,7 @@ class PersonDetailOut(PersonOut):
     manager: PersonRefOut | None
 
 
-class ProfileOut(Schema):
+class ProfileOut(_PersonFields):
     id: int
     username: str
     display_name: str
@@ -92,18 +96,6 @@ class ProfileOut(Schema):
     bio_html: str
     expertise: list[TermOut]
     initials: str
-
-    @staticmethod
-    def resolve_display_name(obj) -> str:
-        return obj.name
-
-    @staticmethod
-    def resolve_url(obj) -> str:
-        return obj.get_absolute_url()
-
-    @staticmethod
-    def resolve_expertise(obj) -> list:
-        return list(obj.expertise.all())
 
 
 class ProfileIn(Schema):
