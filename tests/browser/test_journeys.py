@@ -256,7 +256,10 @@ def test_3_rainmaker_shares_a_technique_a_manager_approves_it_and_everyone_finds
     search = npage.get_by_role("combobox", name="Search techniques, questions and answers")
     search.fill(word)
     search.press("Enter")
-    reload_until_visible(npage, npage.locator(".search-result--technique").get_by_role("link", name=title))
+    reload_until_visible(
+        npage,
+        npage.locator(".search-result--technique").get_by_role("heading", level=2).get_by_role("link", name=title),
+    )
     nina.step("search")
 
 
@@ -363,6 +366,7 @@ def test_4_new_hire_finds_a_mentor_who_accepts_and_they_coach_in_a_private_threa
     # A member finds the thread by a word said in it (once the worker indexed it)...
     page.goto(f"/search/?q={word}")
     reload_until_visible(page, page.locator(".search-result--thread"))
+    nina.step("search-finds-the-coaching-thread")
     mpage.goto(f"/search/?q={word}")
     expect(mpage.get_by_role("heading", level=1)).to_have_text(f"No results for “{word}”")
     expect(mpage.locator(".search-result")).to_have_count(0)
