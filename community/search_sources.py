@@ -400,6 +400,8 @@ class ThreadSource(DocumentSource):
         elif not thread.content_type_id:
             visibility, users, roles = Visibility.MEMBERS, (), ()
         else:
+            if not messages:
+                return None  # a page's discussion with nothing said yet: only its page's title to find
             model = thread.content_type.model
             parent = (parents or {}).get(model, {}).get(thread.object_id)
             if parent is None:

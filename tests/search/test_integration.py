@@ -287,6 +287,24 @@ def test_a_technique_discussion_follows_the_technique(technique_factory, rainmak
     assert keys(reader, "giraffe") == [f"thread:{thread.pk}"]
 
 
+def test_a_page_discussion_is_found_once_something_is_said_in_it(
+    technique_factory, rainmaker, reader, manager, run_after_commit
+):
+    # Opened with nothing said, a discussion only repeats its page's title: it would fold under
+    # that page as an empty "0 messages" row, so it is not a document until its first message.
+    with run_after_commit():
+        page = technique_factory("Ladder of concessions")
+        thread = threads.thread_for_object(page)
+    assert not SearchDocument.objects.filter(doc_type="thread", object_id=thread.pk).exists()
+    with run_after_commit():
+        message, _ = threads.message_post(thread=thread, author=rainmaker, body="Start the ladder at 3%.")
+    assert keys(reader, "ladder") == [f"technique:{page.pk}"]  # the discussion folds under it
+    assert selectors.search(user=reader, text="ladder").hits[0].children[0].key == f"thread:{thread.pk}"
+    with run_after_commit():
+        threads.message_delete(message=message, user=rainmaker)
+    assert not SearchDocument.objects.filter(doc_type="thread", object_id=thread.pk).exists()
+
+
 # --- Statistics -----------------------------------------------------------------------------------
 
 
