@@ -126,6 +126,11 @@ class FitOut(Schema):
 
 class MentorshipDetailOut(MentorshipOut):
     private: bool = Field(..., description="False when the caller may see only the pairing, not its content.")
+    thread_id: int | None = Field(
+        None,
+        description="The private coaching thread (read and post with /api/v1/threads/{thread_id}/messages); "
+        "null when the caller may not see it or the mentorship never became active.",
+    )
     goals: list[GoalOut] | None
     checkins: list[CheckInOut] | None
     fit_ratings: list[FitOut] | None
@@ -265,7 +270,11 @@ def _mentorship(request: HttpRequest, pk: int, perm: str = "mentoring.view") -> 
 
 
 def _detail(request: HttpRequest, m: Mentorship) -> Mentorship:
+    from community.discussion_services import thread_for_object
+
     m.private = policy.allowed(request.auth, "mentoring.view_private", m)
+    thread = thread_for_object(m, create=False) if m.private else None
+    m.thread_id = thread.pk if thread is not None else None
     return m
 
 

@@ -96,3 +96,21 @@ def test_providers_read_questions_and_accepted_answers(pair):
     assert asked[0].accepted and asked[0].url == f"/questions/{question.pk}/"
     evidence = providers.answer_evidence([pair.mentor.pk])
     assert len(evidence) == 1 and evidence[0].stage_id == stage.pk and tag.pk in evidence[0].skill_ids
+
+
+def test_mentorship_api_names_the_coaching_thread_for_those_who_may_read_it(pair, api_for):
+    services.mentorship_set_manager_access(mentorship=pair.m, by=pair.mentee, allowed=False)
+    url = f"/api/v1/mentoring/mentorships/{pair.m.pk}"
+    for member in (pair.mentee, pair.mentor):
+        assert api_for(member).get(url).json()["thread_id"] == pair.thread.pk
+    posted = api_for(pair.mentee).post(
+        f"/api/v1/threads/{pair.thread.pk}/messages", {"body": "Call recap inside", "client_id": "t1"}
+    )
+    assert posted.status_code == 201
+    # A manager without the mentee's consent sees the pairing, not where its thread is...
+    assert api_for(pair.boss).get(url).json()["thread_id"] is None
+    assert api_for(pair.boss).get(f"/api/v1/threads/{pair.thread.pk}/messages").status_code in (403, 404)
+    # ...and with it, both.
+    services.mentorship_set_manager_access(mentorship=pair.m, by=pair.mentee, allowed=True)
+    assert api_for(pair.boss).get(url).json()["thread_id"] == pair.thread.pk
+    assert api_for(pair.boss).get(f"/api/v1/threads/{pair.thread.pk}/messages").status_code == 200
