@@ -341,6 +341,25 @@ def matches_ensure(*, mentee: User) -> bool:
     return True
 
 
+def match_pair(*, mentee: User, mentor: User, now: datetime | None = None) -> tuple[float, list[str]] | None:
+    """One pair's score (0-100) and reasons, computed now: the snapshot a request keeps when the
+    stored list does not hold this pair (a mentor outside the mentee's stored best, a manager's
+    pick). None when the mentor has no mentor profile."""
+    now = now or timezone.now()
+    profiles = list(selectors.mentor_profiles().filter(user=mentor))
+    if not profiles:
+        return None
+    ctx, rates = selectors.match_context(mentor_ids=[mentor.pk])
+    mentors = selectors.mentor_features(rates=rates, now=now, profiles=profiles)
+    mentees = selectors.mentee_features(user_ids=[mentee.pk], rates=rates, ctx=ctx, now=now)
+    if not mentees:
+        return None
+    parts = matching.score_parts(mentees, mentors, ctx)
+    values = {p: round(float(parts[p][0, 0]), 4) for p in matching.PARTS}
+    score = round(float(matching.total(parts, ctx.weights)[0, 0]) * 100, 1)
+    return score, matching.explain(mentees[0], mentors[0], ctx, values)
+
+
 # --- The lifecycle ---------------------------------------------------------------------------------
 
 
@@ -400,7 +419,8 @@ def mentorship_request(
                     f"{mentee.name} already has a mentor ({active.mentor.name}); end that mentorship first, "
                     "or ask a manager to reassign."
                 )
-        score = MatchScore.objects.filter(mentee=mentee, mentor=mentor).first()
+        stored = MatchScore.objects.filter(mentee=mentee, mentor=mentor).first()
+        snapshot = (stored.score, stored.reasons) if stored else match_pair(mentee=mentee, mentor=mentor)
         mentorship = Mentorship(
             mentee=mentee,
             mentor=mentor,
@@ -408,8 +428,8 @@ def mentorship_request(
             origin=origin,
             message=message,
             message_html=render_markdown(message),
-            match_score=score.score if score else None,
-            match_reasons=score.reasons if score else [],
+            match_score=snapshot[0] if snapshot else None,
+            match_reasons=snapshot[1] if snapshot else [],
             replaces=replaces,
             manager_access=_default_manager_access(mentee),
         )

@@ -296,4 +296,3 @@ def test_assignment_bad_input(api_for, boss):
     assert r.status_code == 422
     r = api_for(boss).post(f"{BASE}/assignments", {"mentee_ids": "everyone"})
     assert r.status_code == 422
-

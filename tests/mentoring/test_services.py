@@ -43,6 +43,20 @@ def test_request_accept_notifies_each_step(boss):
     assert "Sofia Lindqvist now mentors Nina Patel" in titles(boss)
 
 
+def test_a_request_keeps_what_the_matcher_said_even_outside_the_stored_list():
+    sofia = make_mentor("sofia", skills={"Discovery questioning": 3})
+    nina = make_mentee("nina", goals=("Discovery questioning",))
+    MatchScore.objects.all().delete()  # e.g. a mentor beyond the mentee's stored best, or not computed yet
+    m, _ = services.mentorship_request(mentee=nina, mentor=sofia, requested_by=nina)
+    assert m.match_score is not None and m.match_score > 0
+    assert any("Discovery questioning" in r for r in m.match_reasons)
+    # The snapshot agrees with the stored list when there is one.
+    services.mentorship_withdraw(mentorship=m, by=nina)
+    services.matches_refresh(mentee_ids=[nina.pk])
+    stored = MatchScore.objects.get(mentee=nina, mentor=sofia)
+    assert services.match_pair(mentee=nina, mentor=sofia) == (stored.score, stored.reasons)
+
+
 def test_repeat_request_is_idempotent():
     sofia, nina = make_mentor(), make_mentee()
     first, created = services.mentorship_request(mentee=nina, mentor=sofia, requested_by=nina)
