@@ -63,6 +63,23 @@ def test_pages_render_for_each_role(client_for, pair, boss):
     assert "Sofia Lindqvist" in page and "2 of 3 seats free" in page
 
 
+def test_profile_offers_asking_only_when_the_request_would_go_through(client_for):
+    sofia = make_mentor("sofia", display_name="Sofia Lindqvist")
+    tom = make_mentor("tom", display_name="Tom Becker")
+    nina = make_mentee("nina")
+    button = "Ask Sofia Lindqvist to mentor you"
+    assert button in client_for(nina).get("/people/sofia/").content.decode()
+    # A request waiting elsewhere: the request would be refused, so no button.
+    m, _ = services.mentorship_request(mentee=nina, mentor=tom, requested_by=nina)
+    assert button not in client_for(nina).get("/people/sofia/").content.decode()
+    services.mentorship_withdraw(mentorship=m, by=nina)
+    assert button in client_for(nina).get("/people/sofia/").content.decode()
+    # Sofia declined once: not again.
+    m, _ = services.mentorship_request(mentee=nina, mentor=sofia, requested_by=nina)
+    services.mentorship_decline(mentorship=m, by=sofia, reason="Full this quarter.")
+    assert button not in client_for(nina).get("/people/sofia/").content.decode()
+
+
 def test_matches_page_shows_reasons_and_request_flow(client_for):
     make_mentor("sofia", display_name="Sofia Lindqvist", skills={"Discovery questioning": 3})
     nina = make_mentee("nina", goals=("Discovery questioning",))
