@@ -11,7 +11,7 @@ class MentoringConfig(AppConfig):
         from core import periodic, sections
 
         from . import sections as mentoring_sections
-        from . import tasks
+        from . import signals, tasks  # noqa: F401  (signals: coaching threads follow the mentee's manager)
 
         sections.register(
             "home",

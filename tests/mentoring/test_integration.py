@@ -114,3 +114,15 @@ def test_mentorship_api_names_the_coaching_thread_for_those_who_may_read_it(pair
     services.mentorship_set_manager_access(mentorship=pair.m, by=pair.mentee, allowed=True)
     assert api_for(pair.boss).get(url).json()["thread_id"] == pair.thread.pk
     assert api_for(pair.boss).get(f"/api/v1/threads/{pair.thread.pk}/messages").status_code == 200
+
+
+def test_coaching_thread_follows_the_mentees_manager_when_it_changes(pair):
+    services.mentorship_set_manager_access(mentorship=pair.m, by=pair.mentee, allowed=True)
+    assert "boss" in members(pair.thread)
+    new_boss = make_user("new_boss", roles=("manager",))
+    pair.mentee.manager = new_boss
+    pair.mentee.save()
+    assert members(pair.thread) == {"sofia", "nina", "new_boss"}
+    # Saves of other fields leave the thread alone (and cost no query on the mentorships).
+    pair.mentee.save(update_fields=["last_login"])
+    assert members(pair.thread) == {"sofia", "nina", "new_boss"}
