@@ -50,7 +50,8 @@ DEFAULTS: dict[str, Any] = {
         "negotiation": ["negotiation", "pricing-and-value", "procurement-navigation"],
         "closing": ["closing", "mutual-action-plans", "procurement-navigation"],
     },
-    # Matches kept per mentee (the best ones among mentors who accept mentees).
+    # Matches kept per mentee: the best this many among mentors who accept mentees, plus the best
+    # this many among those with a free seat now (see services.matches_refresh).
     "MENTORING_STORED_MATCHES": 30,
     # A mentee may have this many requests waiting for an answer at once.
     "MENTORING_MAX_PENDING_REQUESTS": 1,

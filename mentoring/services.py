@@ -264,9 +264,10 @@ def mentee_profile_save(
 def matches_refresh(*, mentee_ids: Sequence[int] | None = None, now: datetime | None = None) -> int:
     """Recompute and store the ranked matches (and inferred gaps) of these mentees (all by default).
 
-    Scores are stored for every mentor who accepts mentees (the best MENTORING_STORED_MATCHES
-    per mentee); capacity is applied when the list is read, so a seat that frees up shows
-    at once. Returns the number of mentees refreshed.
+    Scores are stored for mentors who accept mentees: per mentee the best MENTORING_STORED_MATCHES
+    overall plus the best MENTORING_STORED_MATCHES with a free seat now; capacity is applied when
+    the list is read, so a seat that frees up shows at once and full favourites never empty the list.
+    Returns the number of mentees refreshed.
     """
     now = now or timezone.now()
     pool = selectors.mentee_pool()
@@ -294,8 +295,14 @@ def matches_refresh(*, mentee_ids: Sequence[int] | None = None, now: datetime | 
                 scores = matching.total(parts, ctx.weights)
                 # Stored regardless of free seats (applied at read time), never for excluded pairs.
                 allowed = matching.eligibility(mentees, [_with_seat(mo) for mo in mentors])
+                has_seat = np.array([mo.remaining > 0 for mo in mentors], dtype=bool)
                 for i, mentee in enumerate(mentees):
-                    candidates = [j for j in np.argsort(-scores[i], kind="stable") if allowed[i, j]][:keep]
+                    ranked = [j for j in np.argsort(-scores[i], kind="stable") if allowed[i, j]]
+                    # The best `keep` overall (a full mentor shows again when a seat frees up) AND the
+                    # best `keep` with a seat now, so full top mentors never empty the list.
+                    with_seat = [j for j in ranked if has_seat[j]][:keep]
+                    chosen = set(ranked[:keep]) | set(with_seat)
+                    candidates = [j for j in ranked if j in chosen]
                     for j in candidates:
                         pair = {p: round(float(parts[p][i, j]), 4) for p in matching.PARTS}
                         rows.append(

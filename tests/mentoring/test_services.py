@@ -230,6 +230,20 @@ def test_matches_are_stored_and_capacity_applies_at_read_time():
     assert [s.mentor_id for s in selectors.matches_for(mentee=nina)] == [samir.pk]
 
 
+def test_full_favourites_never_empty_the_stored_list(settings):
+    settings.MENTORING_STORED_MATCHES = 2
+    stars = [make_mentor(f"star{i}", capacity=1, skills={"Discovery questioning": 3}) for i in range(3)]
+    for star in stars:
+        activate(make_mentee(goals=()), star)  # every best match is full
+    spare = make_mentor("spare", skills={"Negotiation": 1})
+    nina = make_mentee("nina", goals=("Discovery questioning",))
+    services.matches_refresh(mentee_ids=[nina.pk])
+    assert [s.mentor_id for s in selectors.matches_for(mentee=nina)] == [spare.pk]
+    # The full ones stay stored (best overall): one frees a seat and shows again at once.
+    Mentorship.objects.filter(mentor=stars[0]).update(status=Mentorship.Status.COMPLETED)
+    assert [s.mentor_id for s in selectors.matches_for(mentee=nina)] == [stars[0].pk, spare.pk]
+
+
 def test_gaps_and_technique_evidence_feed_the_matcher():
     sofia = make_mentor("sofia", skills={"Discovery questioning": 3})
     make_mentor("other", skills={"Prospecting": 3})
