@@ -11,7 +11,7 @@ from mentoring import services
 from mentoring.models import CheckIn, Goal, Mentorship
 from tests.factories import make_user
 
-from .helpers import activate, make_mentee, make_mentor
+from .helpers import activate, log_practices, make_mentee, make_mentor, make_technique
 
 pytestmark = pytest.mark.django_db
 
@@ -296,3 +296,42 @@ def test_assignment_bad_input(api_for, boss):
     assert r.status_code == 422
     r = api_for(boss).post(f"{BASE}/assignments", {"mentee_ids": "everyone"})
     assert r.status_code == 422
+
+
+def test_detail_dashboard_and_proposal_query_counts_are_constant(api_for, boss, django_assert_max_num_queries):
+    sofia = make_mentor("sofia", capacity=20)
+    technique = make_technique(sofia)
+
+    def grow(m, n: int) -> None:
+        for i in range(n):
+            Goal.objects.create(mentorship=m, title=f"Goal {i}", created_by=sofia)
+            CheckIn.objects.create(mentorship=m, scheduled_for=timezone.now() + timedelta(days=i + 1))
+        log_practices(m.mentee, technique, stage_name="Discovery", successes=n, failures=n)
+
+    first = activate(make_mentee("m0"), sofia)
+    grow(first, 1)
+    mentor_client, boss_client = api_for(sofia), api_for(boss)
+    paths = (f"{BASE}/mentorships/{first.pk}", f"{BASE}/dashboard")
+    counts = {}
+    for path in paths:
+        with django_assert_max_num_queries(40) as ctx:
+            assert mentor_client.get(path).status_code == 200
+        counts[path] = len(ctx.captured_queries)
+    make_mentee("c0")
+    proposal = boss_client.post(f"{BASE}/assignments", {}).json()
+    with django_assert_max_num_queries(40) as ctx:
+        assert len(boss_client.get(f"{BASE}/assignments/{proposal['id']}").json()["pairs"]) >= 1
+    proposal_count = len(ctx.captured_queries)
+
+    grow(first, 8)
+    for i in range(1, 6):
+        grow(activate(make_mentee(f"m{i}"), sofia), 3)
+    for i in range(1, 8):
+        make_mentee(f"c{i}")
+    for path in paths:
+        with django_assert_max_num_queries(counts[path]):
+            assert mentor_client.get(path).status_code == 200
+    bigger = boss_client.post(f"{BASE}/assignments", {}).json()
+    assert len(bigger["pairs"]) >= 8
+    with django_assert_max_num_queries(proposal_count):
+        boss_client.get(f"{BASE}/assignments/{bigger['id']}")
