@@ -386,9 +386,13 @@ def mentorship_request(
     message: str = "",
     origin: str = Mentorship.Origin.REQUEST,
     replaces: Mentorship | None = None,
+    match: tuple[float, list[str]] | None = None,
 ) -> tuple[Mentorship, bool]:
     """Ask `mentor` to mentor `mentee`. Returns (mentorship, created): asking again while the
-    first request is waiting returns that request unchanged (idempotent)."""
+    first request is waiting returns that request unchanged (idempotent).
+
+    The request keeps the score and reasons the asker saw: `match` when given (a cohort pair),
+    else the stored match, else the pair scored now."""
     if mentee.pk == mentor.pk:
         raise ValidationError({"mentor_id": "You cannot mentor yourself; choose someone else."})
     if not mentor.is_active or not mentor.is_mentor:
@@ -426,8 +430,8 @@ def mentorship_request(
                     f"{mentee.name} already has a mentor ({active.mentor.name}); end that mentorship first, "
                     "or ask a manager to reassign."
                 )
-        stored = MatchScore.objects.filter(mentee=mentee, mentor=mentor).first()
-        snapshot = (stored.score, stored.reasons) if stored else match_pair(mentee=mentee, mentor=mentor)
+        stored = None if match else MatchScore.objects.filter(mentee=mentee, mentor=mentor).first()
+        snapshot = match or ((stored.score, stored.reasons) if stored else match_pair(mentee=mentee, mentor=mentor))
         mentorship = Mentorship(
             mentee=mentee,
             mentor=mentor,
@@ -973,6 +977,7 @@ def assignment_confirm(
                         requested_by=by,
                         origin=Mentorship.Origin.ASSIGNMENT,
                         replaces=replaces,
+                        match=(pair.score, pair.reasons),
                     )
             except (Conflict, ValidationError) as exc:
                 message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)

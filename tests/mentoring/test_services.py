@@ -353,7 +353,11 @@ def test_confirm_sends_requests_and_skips_pairs_whose_state_moved(boss):
     done = services.assignment_confirm(proposal=proposal, by=boss)
     assert done.status == AssignmentProposal.Status.CONFIRMED
     assert [s["mentee"] for s in done.skipped] == [liam.name]
-    assert Mentorship.objects.get(mentee=nina, mentor=sofia).status == "requested"
+    sent = Mentorship.objects.get(mentee=nina, mentor=sofia)
+    pair = proposal.pairs.get(mentee=nina)
+    assert sent.status == "requested"
+    # The request carries what the manager reviewed (no re-scoring per pair at confirmation).
+    assert (sent.match_score, sent.match_reasons) == (pair.score, pair.reasons)
     assert any("proposed Sofia" in t or "proposed" in t for t in titles(nina))
     with pytest.raises(services.Conflict):
         services.assignment_confirm(proposal=proposal, by=boss)
