@@ -35,7 +35,7 @@ class MentoringConfig(AppConfig):
             model="mentoring.mentorship",
             private=True,
             url=lambda m: m.get_absolute_url(),
-            title=lambda m: f"Coaching: {m.mentee.name} & {m.mentor.name}",
+            title=lambda m: f"{m.mentee.name}'s mentorship with {m.mentor.name}",
         )
         periodic.register("mentoring.refresh_matches", tasks.refresh_all_matches, every="daily", at_hour=3)
         periodic.register("mentoring.programme", tasks.warm_programme, every="hourly")

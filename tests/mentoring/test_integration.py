@@ -126,3 +126,9 @@ def test_coaching_thread_follows_the_mentees_manager_when_it_changes(pair):
     # Saves of other fields leave the thread alone (and cost no query on the mentorships).
     pair.mentee.save(update_fields=["last_login"])
     assert members(pair.thread) == {"sofia", "nina", "new_boss"}
+
+
+def test_the_coaching_thread_page_links_back_to_its_mentorship(pair, client_for):
+    page = client_for(pair.mentor).get(f"/discussions/{pair.thread.pk}/").content.decode()
+    link = f'<a href="/mentoring/mentorships/{pair.m.pk}/">Nina Patel&#x27;s mentorship with Sofia Lindqvist</a>'
+    assert link in page
