@@ -335,3 +335,20 @@ def test_detail_dashboard_and_proposal_query_counts_are_constant(api_for, boss, 
     assert len(bigger["pairs"]) >= 8
     with django_assert_max_num_queries(proposal_count):
         boss_client.get(f"{BASE}/assignments/{bigger['id']}")
+
+
+def test_the_issues_paths_are_the_public_contract(client):
+    """Issue 6 names these paths and the `mentee` parameter: they stay exactly so."""
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    contract = {
+        ("get", "/api/v1/mentoring/matches"),
+        ("post", "/api/v1/mentoring/requests"),
+        ("post", "/api/v1/mentoring/requests/{request_id}/accept"),
+        ("post", "/api/v1/mentoring/requests/{request_id}/decline"),
+        ("get", "/api/v1/mentoring/mentorships"),
+        ("post", "/api/v1/mentoring/assignments"),
+    }
+    for method, path in contract:
+        assert method in paths.get(path, {}), (method, path)
+    params = {p["name"] for p in paths["/api/v1/mentoring/matches"]["get"]["parameters"]}
+    assert "mentee" in params
