@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 from django.core.cache import cache
@@ -668,11 +669,23 @@ def _require_active(m: Mentorship) -> None:
         raise Conflict(f"This mentorship is {m.get_status_display().lower()}; goals and check-ins are closed.")
 
 
-def _tell_other(m: Mentorship, by: User, title: str, body: str = "") -> None:
+def _tell_other(m: Mentorship, by: User, title, body: str = "") -> None:
+    """Tell the other member (both when a third person acts); `title` may be a function of the
+    recipient, for wording in their own terms (their time zone)."""
     other = m.mentee if by.pk == m.mentor_id else m.mentor if by.pk == m.mentee_id else None
     recipients = [other] if other else [m.mentor, m.mentee]
     for person in recipients:
-        notify(recipient=person, kind="mentoring.update", title=title, body=body, url=_mentorship_url(m), actor=by)
+        text = title(person) if callable(title) else title
+        notify(recipient=person, kind="mentoring.update", title=text, body=body, url=_mentorship_url(m), actor=by)
+
+
+def _local_time(when: datetime, person: User) -> str:
+    """`when` in the person's own time zone, as a check-in notification shows it."""
+    try:
+        zone = ZoneInfo(person.timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return f"{when.astimezone(zone):%a %d %b, %H:%M} ({zone.key})"
 
 
 def goal_create(
@@ -740,7 +753,7 @@ def checkin_schedule(*, mentorship: Mentorship, by: User, scheduled_for: datetim
     checkin.full_clean()
     with transaction.atomic():
         checkin.save()
-        _tell_other(mentorship, by, f"Check-in scheduled for {timezone.localtime(scheduled_for):%a %d %b, %H:%M} UTC")
+        _tell_other(mentorship, by, lambda person: f"Check-in scheduled for {_local_time(scheduled_for, person)}")
     return checkin
 
 

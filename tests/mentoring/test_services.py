@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -158,7 +159,11 @@ def test_goals_and_checkins_validate_and_notify():
         services.goal_update(goal=goal, by=nina, status="done-ish")
     with pytest.raises(ValidationError):
         services.checkin_schedule(mentorship=m, by=sofia, scheduled_for=timezone.now() - timedelta(days=1))
-    checkin = services.checkin_schedule(mentorship=m, by=sofia, scheduled_for=timezone.now() + timedelta(days=2))
+    when = timezone.now() + timedelta(days=2)
+    checkin = services.checkin_schedule(mentorship=m, by=sofia, scheduled_for=when)
+    # Nina (New York) reads the time in her own zone.
+    local = when.astimezone(ZoneInfo("America/New_York"))
+    assert f"Check-in scheduled for {local:%a %d %b, %H:%M} (America/New_York)" in titles(nina)
     with pytest.raises(ValidationError):
         services.checkin_complete(checkin=checkin, by=sofia, notes="  ")
     services.checkin_complete(
