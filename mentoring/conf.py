@@ -69,6 +69,9 @@ DEFAULTS: dict[str, Any] = {
     # counted for a mentee only with MIN practices on each side.
     "MENTORING_EFFECT_WINDOW_DAYS": 90,
     "MENTORING_EFFECT_MIN_PRACTICES": 5,
+    # Confirming a cohort proposal sends one request per pair (notifications included): up to this
+    # many pairs it happens in the request, beyond it in the background (the manager is notified).
+    "MENTORING_CONFIRM_INLINE_MAX": 150,
     # Programme numbers are cached this long (and refreshed when mentoring changes).
     "MENTORING_PROGRAMME_CACHE_SECONDS": 900,
     # Pluggable signals: dotted paths of functions (see mentoring/providers.py). Q&A plugs its

@@ -956,8 +956,66 @@ def assignment_propose(
     return proposal
 
 
-def assignment_confirm(
+def _require_confirmable(p: AssignmentProposal, *, queued: bool = False) -> None:
+    if p.status != AssignmentProposal.Status.PROPOSED:
+        raise Conflict(f"This proposal is already {p.get_status_display().lower()}.")
+    if p.params.get("confirming") and not queued:
+        raise Conflict("This proposal is being confirmed in the background; you will be notified when it is done.")
+
+
+def _check_pair_ids(p: AssignmentProposal, pair_ids: Sequence[int] | None) -> None:
+    if pair_ids is None:
+        return
+    unknown = set(pair_ids) - set(p.pairs.values_list("pk", flat=True))
+    if unknown:
+        raise ValidationError({"pair_ids": f"Not pairs of this proposal: {', '.join(map(str, sorted(unknown)))}."})
+
+
+def assignment_confirm_or_queue(
     *, proposal: AssignmentProposal, by: User, pair_ids: Sequence[int] | None = None
+) -> tuple[AssignmentProposal, bool]:
+    """Confirm now, or for more than MENTORING_CONFIRM_INLINE_MAX pairs in the background (one
+    request per pair with its notifications takes tens of milliseconds each: thousands would
+    outlast an HTTP request). Returns (proposal, queued)."""
+    count = len(set(pair_ids)) if pair_ids is not None else proposal.pairs.count()
+    if count <= conf.get("MENTORING_CONFIRM_INLINE_MAX"):
+        return assignment_confirm(proposal=proposal, by=by, pair_ids=pair_ids), False
+    with transaction.atomic():
+        p = AssignmentProposal.objects.select_for_update().get(pk=proposal.pk)
+        _require_confirmable(p)
+        _check_pair_ids(p, pair_ids)
+        ids = sorted(set(pair_ids)) if pair_ids is not None else None
+        p.params = {**p.params, "confirming": {"by": by.pk, "pairs": count, "at": timezone.now().isoformat()}}
+        p.save(update_fields=["params"])
+        from .tasks import confirm_proposal
+
+        enqueue_on_commit(confirm_proposal, p.pk, by.pk, ids)
+    return p, True
+
+
+def assignment_confirm_queued(*, proposal_id: int, by_id: int, pair_ids: Sequence[int] | None) -> int:
+    """The background half of `assignment_confirm_or_queue`: confirm, then tell the manager."""
+    proposal = AssignmentProposal.objects.filter(pk=proposal_id).first()
+    by = User.objects.filter(pk=by_id).first()
+    if proposal is None or by is None:
+        return 0
+    try:
+        p = assignment_confirm(proposal=proposal, by=by, pair_ids=pair_ids, queued=True)
+    except Conflict:  # discarded or confirmed meanwhile: nothing to send
+        return 0
+    sent = sum(1 for pair in p.pairs.all() if pair.mentorship_id)
+    notify(
+        recipient=by,
+        kind="mentoring.request",
+        title=f"Cohort proposal #{p.pk} confirmed: {sent} requests sent"
+        + (f", {len(p.skipped)} pairs skipped" if p.skipped else ""),
+        url=p.get_absolute_url(),
+    )
+    return sent
+
+
+def assignment_confirm(
+    *, proposal: AssignmentProposal, by: User, pair_ids: Sequence[int] | None = None, queued: bool = False
 ) -> AssignmentProposal:
     """Turn the chosen pairs (all by default) into requests that each mentor accepts or declines.
 
@@ -966,16 +1024,11 @@ def assignment_confirm(
     """
     with transaction.atomic():
         p = AssignmentProposal.objects.select_for_update().get(pk=proposal.pk)
-        if p.status != AssignmentProposal.Status.PROPOSED:
-            raise Conflict(f"This proposal is already {p.get_status_display().lower()}.")
+        _require_confirmable(p, queued=queued)
+        _check_pair_ids(p, pair_ids)
         pairs = list(p.pairs.select_related("mentee", "mentor"))
         if pair_ids is not None:
             wanted = set(pair_ids)
-            unknown = wanted - {pair.pk for pair in pairs}
-            if unknown:
-                raise ValidationError(
-                    {"pair_ids": f"Not pairs of this proposal: {', '.join(map(str, sorted(unknown)))}."}
-                )
             pairs = [pair for pair in pairs if pair.pk in wanted]
         skipped = []
         for pair in pairs:
@@ -1004,15 +1057,15 @@ def assignment_confirm(
         p.confirmed_by = by
         p.confirmed_at = timezone.now()
         p.skipped = skipped
-        p.save(update_fields=["status", "confirmed_by", "confirmed_at", "skipped"])
+        p.params = {k: v for k, v in p.params.items() if k != "confirming"}
+        p.save(update_fields=["status", "confirmed_by", "confirmed_at", "skipped", "params"])
     return p
 
 
 def assignment_discard(*, proposal: AssignmentProposal, by: User) -> AssignmentProposal:
     with transaction.atomic():
         p = AssignmentProposal.objects.select_for_update().get(pk=proposal.pk)
-        if p.status != AssignmentProposal.Status.PROPOSED:
-            raise Conflict(f"This proposal is already {p.get_status_display().lower()}.")
+        _require_confirmable(p)
         p.status = AssignmentProposal.Status.DISCARDED
         p.save(update_fields=["status"])
     return p

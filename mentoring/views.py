@@ -670,12 +670,17 @@ def assignment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Tick at least one pair to confirm (or discard the proposal).")
         return redirect(proposal)
     try:
-        p = services.assignment_confirm(proposal=proposal, by=request.user, pair_ids=pair_ids)
+        p, queued = services.assignment_confirm_or_queue(proposal=proposal, by=request.user, pair_ids=pair_ids)
     except services.Conflict as exc:
         messages.error(request, str(exc))
         return redirect(proposal)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+        return redirect(proposal)
+    if queued:
+        messages.success(
+            request, f"Sending {len(pair_ids)} requests in the background; you will be notified when they are out."
+        )
         return redirect(proposal)
     sent = len(pair_ids) - len(p.skipped)
     messages.success(request, f"{sent} request{'s' if sent != 1 else ''} sent to mentors; each accepts or declines.")

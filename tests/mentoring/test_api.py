@@ -289,6 +289,32 @@ def test_assignments_for_managers_only(api_for, boss):
     assert api_for(boss).post(f"{BASE}/assignments/{proposal['id']}/discard").status_code == 409
 
 
+def test_a_large_confirmation_runs_in_the_background(
+    api_for, client_for, boss, settings, django_capture_on_commit_callbacks
+):
+    settings.MENTORING_CONFIRM_INLINE_MAX = 1
+    make_mentor("sofia", capacity=3)
+    for name in ("nina", "liam", "ana"):
+        make_mentee(name)
+    proposal = api_for(boss).post(f"{BASE}/assignments", {}).json()
+    url = f"{BASE}/assignments/{proposal['id']}"
+    assert len(proposal["pairs"]) == 3 and proposal["confirming"] is False
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        r = api_for(boss).post(f"{url}/confirm", {})
+    assert r.status_code == 202 and r.json()["confirming"] is True and r.json()["status"] == "proposed"
+    # While it runs: no second confirmation, no discard, and the page says so.
+    assert api_for(boss).post(f"{url}/confirm", {}).status_code == 409
+    assert api_for(boss).post(f"{url}/discard").status_code == 409
+    page = client_for(boss).get(f"/mentoring/assignments/{proposal['id']}/").content.decode()
+    assert "being sent in the background" in page and "Confirm the ticked pairs" not in page
+    for callback in callbacks:  # the worker picks the task up
+        callback()
+    done = api_for(boss).get(url).json()
+    assert done["status"] == "confirmed" and done["confirming"] is False
+    assert Mentorship.objects.filter(status="requested", origin="assignment").count() == 3
+    assert boss.notifications.filter(title__startswith=f"Cohort proposal #{proposal['id']} confirmed: 3 requests sent")
+
+
 def test_assignment_bad_input(api_for, boss):
     r = api_for(boss).post(f"{BASE}/assignments", {"mentee_ids": [999999]})
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "mentee_ids"
