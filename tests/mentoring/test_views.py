@@ -113,6 +113,9 @@ def test_accept_and_decline_pages_only_for_the_requested_mentor(client_for, boss
     assert client_for(boss).post(f"/mentoring/requests/{m.pk}/decline/", {"reason": "no"}).status_code == 403
     page = client_for(sofia).get(f"/mentoring/requests/{m.pk}/").content.decode()
     assert "Accept and start mentoring" in page
+    # The reasons speak to the mentee; the mentor is told so.
+    assert "Why the matcher proposed this pairing" in page and "“your” means theirs" in page
+    assert "“your” means theirs" not in client_for(nina).get(f"/mentoring/requests/{m.pk}/").content.decode()
     r = client_for(sofia).post(f"/mentoring/requests/{m.pk}/decline/", {"reason": "  "})
     assert r.status_code == 422 and "This field is required" in r.content.decode()
     r = client_for(sofia).post(f"/mentoring/requests/{m.pk}/accept/")
