@@ -126,6 +126,11 @@ class FitOut(Schema):
 
 class MentorshipDetailOut(MentorshipOut):
     private: bool = Field(..., description="False when the caller may see only the pairing, not its content.")
+    thread_id: int | None = Field(
+        None,
+        description="The private coaching thread (read and post with /api/v1/threads/{thread_id}/messages); "
+        "null when the caller may not see it or the mentorship never became active.",
+    )
     goals: list[GoalOut] | None
     checkins: list[CheckInOut] | None
     fit_ratings: list[FitOut] | None
@@ -231,6 +236,9 @@ class ProposalOut(Schema):
     mentor_count: int
     seat_count: int
     solve_ms: float
+    confirming: bool = Field(
+        False, description="True while a large confirmation runs in the background (the manager is notified)."
+    )
     pairs: list[PairOut]
     unassigned: list[UnassignedOut]
     skipped: list[SkippedOut]
@@ -265,7 +273,11 @@ def _mentorship(request: HttpRequest, pk: int, perm: str = "mentoring.view") -> 
 
 
 def _detail(request: HttpRequest, m: Mentorship) -> Mentorship:
+    from community.discussion_services import thread_for_object
+
     m.private = policy.allowed(request.auth, "mentoring.view_private", m)
+    thread = thread_for_object(m, create=False) if m.private else None
+    m.thread_id = thread.pk if thread is not None else None
     return m
 
 
@@ -524,14 +536,17 @@ def proposal(request: HttpRequest, proposal_id: int):
 
 @router.post(
     "/assignments/{proposal_id}/confirm",
-    response={200: ProposalOut, **ERRORS},
+    response={200: ProposalOut, 202: ProposalOut, **ERRORS},
     summary="Confirm a cohort proposal: send its requests to the mentors",
 )
 def confirm(request: HttpRequest, proposal_id: int, payload: ConfirmIn):
     """Send each chosen pair to its mentor as a request (they accept or decline). Pairs whose
-    state moved since the proposal are skipped, with the reason in `skipped`."""
+    state moved since the proposal are skipped, with the reason in `skipped`. A large selection
+    (more than MENTORING_CONFIRM_INLINE_MAX pairs) answers 202 with `confirming` true and is sent
+    in the background; the manager is notified and `GET /assignments/{id}` shows the result."""
     p = _proposal(request, proposal_id)
-    return _call(services.assignment_confirm, proposal=p, by=request.auth, pair_ids=payload.pair_ids)
+    p, queued = _call(services.assignment_confirm_or_queue, proposal=p, by=request.auth, pair_ids=payload.pair_ids)
+    return Status(202 if queued else 200, p)
 
 
 @router.post(

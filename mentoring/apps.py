@@ -11,7 +11,7 @@ class MentoringConfig(AppConfig):
         from core import periodic, sections
 
         from . import sections as mentoring_sections
-        from . import tasks
+        from . import signals, tasks  # noqa: F401  (signals: coaching threads follow the mentee's manager)
 
         sections.register(
             "home",
@@ -35,7 +35,7 @@ class MentoringConfig(AppConfig):
             model="mentoring.mentorship",
             private=True,
             url=lambda m: m.get_absolute_url(),
-            title=lambda m: f"Coaching: {m.mentee.name} & {m.mentor.name}",
+            title=lambda m: f"{m.mentee.name}'s mentorship with {m.mentor.name}",
         )
         periodic.register("mentoring.refresh_matches", tasks.refresh_all_matches, every="daily", at_hour=3)
         periodic.register("mentoring.programme", tasks.warm_programme, every="hourly")

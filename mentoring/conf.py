@@ -50,7 +50,8 @@ DEFAULTS: dict[str, Any] = {
         "negotiation": ["negotiation", "pricing-and-value", "procurement-navigation"],
         "closing": ["closing", "mutual-action-plans", "procurement-navigation"],
     },
-    # Matches kept per mentee (the best ones among mentors who accept mentees).
+    # Matches kept per mentee: the best this many among mentors who accept mentees, plus the best
+    # this many among those with a free seat now (see services.matches_refresh).
     "MENTORING_STORED_MATCHES": 30,
     # A mentee may have this many requests waiting for an answer at once.
     "MENTORING_MAX_PENDING_REQUESTS": 1,
@@ -68,6 +69,9 @@ DEFAULTS: dict[str, Any] = {
     # counted for a mentee only with MIN practices on each side.
     "MENTORING_EFFECT_WINDOW_DAYS": 90,
     "MENTORING_EFFECT_MIN_PRACTICES": 5,
+    # Confirming a cohort proposal sends one request per pair (notifications included): up to this
+    # many pairs it happens in the request, beyond it in the background (the manager is notified).
+    "MENTORING_CONFIRM_INLINE_MAX": 150,
     # Programme numbers are cached this long (and refreshed when mentoring changes).
     "MENTORING_PROGRAMME_CACHE_SECONDS": 900,
     # Pluggable signals: dotted paths of functions (see mentoring/providers.py). Q&A plugs its

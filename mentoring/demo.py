@@ -18,7 +18,7 @@ from notifications.services import notify
 from taxonomy.models import SkillTag
 
 from .models import CheckIn, CoachingStyle, FitRating, Goal, MenteeProfile, MentorProfile, Mentorship, MentorSkill
-from .services import matches_refresh
+from .services import match_pair, matches_refresh
 
 # username: (capacity, accepting, languages, styles, how I coach)
 MENTORS = {
@@ -584,6 +584,14 @@ def seed(ctx: DemoContext) -> None:
                 url=m.get_absolute_url(),
                 actor=m.requested_by,
             )
+
+    # --- What the matcher said when each pending request was made (the mentor reads it) ------------
+    for m, kind in mentorships:
+        if kind == "pending":
+            snapshot = match_pair(mentee=m.mentee, mentor=m.mentor, now=now)
+            if snapshot:
+                m.match_score, m.match_reasons = snapshot
+                m.save(update_fields=["match_score", "match_reasons"])
 
     # --- Stored matches for every mentee (as the daily job would) -------------------------------------
     refreshed = matches_refresh(now=now)

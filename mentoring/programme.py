@@ -286,6 +286,7 @@ def ramp_chart(comparison: dict) -> str | None:
         disable_xml_declaration=True,
         explicit_size=False,
         print_values=False,
+        truncate_label=-1,  # never cut "Not mentored (n=…)": the sample size is the point
     )
     chart.x_labels = [f"Mentored (n={len(a)})", f"Not mentored (n={len(b)})"]
     chart.add("Mentored", a or [None])

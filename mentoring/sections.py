@@ -6,6 +6,7 @@ are computed ahead, never here).
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -47,6 +48,22 @@ def home_context(request: HttpRequest, subject=None) -> dict | None:
     return ctx
 
 
+def _may_ask(viewer, mentor) -> bool:
+    """The button only where the request would go through (1 query): no request of the viewer's
+    waiting, no active mentor (unless rated a poor fit), and this pair not declined, open or a poor fit."""
+    rows = (
+        Mentorship.objects.filter(mentee=viewer)
+        .filter(Q(status__in=Mentorship.SEATED) | Q(mentor=mentor))
+        .values_list("mentor_id", "status", "fit")
+    )
+    for mentor_id, status, fit in rows:
+        if status == Mentorship.Status.REQUESTED or (status == Mentorship.Status.ACTIVE and fit != Mentorship.Fit.POOR):
+            return False
+        if mentor_id == mentor.pk and (status in (*Mentorship.SEATED, Mentorship.Status.DECLINED) or fit == "poor"):
+            return False
+    return True
+
+
 def profile_context(request: HttpRequest, person) -> dict | None:
     viewer = request.user
     profile = selectors.mentor_profile_for(person) if person.is_mentor else None
@@ -61,14 +78,18 @@ def profile_context(request: HttpRequest, person) -> dict | None:
     if profile is None and not relations:
         return None
     free = max(profile.capacity - profile.seats_taken, 0) if profile else 0
-    return {
-        "profile": profile,
-        "free_seats": free,
-        "can_ask": profile is not None
+    can_ask = (
+        profile is not None
         and profile.accepting
         and free > 0
         and viewer.pk != person.pk
-        and policy.allowed(viewer, "mentoring.request", viewer),
+        and policy.allowed(viewer, "mentoring.request", viewer)
+        and _may_ask(viewer, person)
+    )
+    return {
+        "profile": profile,
+        "free_seats": free,
+        "can_ask": can_ask,
         "mentored_by": [m for m in relations if m.mentee_id == person.pk],
         "mentoring": [m for m in relations if m.mentor_id == person.pk],
     }

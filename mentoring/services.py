@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 from django.core.cache import cache
@@ -264,9 +265,10 @@ def mentee_profile_save(
 def matches_refresh(*, mentee_ids: Sequence[int] | None = None, now: datetime | None = None) -> int:
     """Recompute and store the ranked matches (and inferred gaps) of these mentees (all by default).
 
-    Scores are stored for every mentor who accepts mentees (the best MENTORING_STORED_MATCHES
-    per mentee); capacity is applied when the list is read, so a seat that frees up shows
-    at once. Returns the number of mentees refreshed.
+    Scores are stored for mentors who accept mentees: per mentee the best MENTORING_STORED_MATCHES
+    overall plus the best MENTORING_STORED_MATCHES with a free seat now; capacity is applied when
+    the list is read, so a seat that frees up shows at once and full favourites never empty the list.
+    Returns the number of mentees refreshed.
     """
     now = now or timezone.now()
     pool = selectors.mentee_pool()
@@ -294,8 +296,14 @@ def matches_refresh(*, mentee_ids: Sequence[int] | None = None, now: datetime | 
                 scores = matching.total(parts, ctx.weights)
                 # Stored regardless of free seats (applied at read time), never for excluded pairs.
                 allowed = matching.eligibility(mentees, [_with_seat(mo) for mo in mentors])
+                has_seat = np.array([mo.remaining > 0 for mo in mentors], dtype=bool)
                 for i, mentee in enumerate(mentees):
-                    candidates = [j for j in np.argsort(-scores[i], kind="stable") if allowed[i, j]][:keep]
+                    ranked = [j for j in np.argsort(-scores[i], kind="stable") if allowed[i, j]]
+                    # The best `keep` overall (a full mentor shows again when a seat frees up) AND the
+                    # best `keep` with a seat now, so full top mentors never empty the list.
+                    with_seat = [j for j in ranked if has_seat[j]][:keep]
+                    chosen = set(ranked[:keep]) | set(with_seat)
+                    candidates = [j for j in ranked if j in chosen]
                     for j in candidates:
                         pair = {p: round(float(parts[p][i, j]), 4) for p in matching.PARTS}
                         rows.append(
@@ -341,6 +349,25 @@ def matches_ensure(*, mentee: User) -> bool:
     return True
 
 
+def match_pair(*, mentee: User, mentor: User, now: datetime | None = None) -> tuple[float, list[str]] | None:
+    """One pair's score (0-100) and reasons, computed now: the snapshot a request keeps when the
+    stored list does not hold this pair (a mentor outside the mentee's stored best, a manager's
+    pick). None when the mentor has no mentor profile."""
+    now = now or timezone.now()
+    profiles = list(selectors.mentor_profiles().filter(user=mentor))
+    if not profiles:
+        return None
+    ctx, rates = selectors.match_context(mentor_ids=[mentor.pk])
+    mentors = selectors.mentor_features(rates=rates, now=now, profiles=profiles)
+    mentees = selectors.mentee_features(user_ids=[mentee.pk], rates=rates, ctx=ctx, now=now)
+    if not mentees:
+        return None
+    parts = matching.score_parts(mentees, mentors, ctx)
+    values = {p: round(float(parts[p][0, 0]), 4) for p in matching.PARTS}
+    score = round(float(matching.total(parts, ctx.weights)[0, 0]) * 100, 1)
+    return score, matching.explain(mentees[0], mentors[0], ctx, values)
+
+
 # --- The lifecycle ---------------------------------------------------------------------------------
 
 
@@ -360,9 +387,13 @@ def mentorship_request(
     message: str = "",
     origin: str = Mentorship.Origin.REQUEST,
     replaces: Mentorship | None = None,
+    match: tuple[float, list[str]] | None = None,
 ) -> tuple[Mentorship, bool]:
     """Ask `mentor` to mentor `mentee`. Returns (mentorship, created): asking again while the
-    first request is waiting returns that request unchanged (idempotent)."""
+    first request is waiting returns that request unchanged (idempotent).
+
+    The request keeps the score and reasons the asker saw: `match` when given (a cohort pair),
+    else the stored match, else the pair scored now."""
     if mentee.pk == mentor.pk:
         raise ValidationError({"mentor_id": "You cannot mentor yourself; choose someone else."})
     if not mentor.is_active or not mentor.is_mentor:
@@ -400,7 +431,8 @@ def mentorship_request(
                     f"{mentee.name} already has a mentor ({active.mentor.name}); end that mentorship first, "
                     "or ask a manager to reassign."
                 )
-        score = MatchScore.objects.filter(mentee=mentee, mentor=mentor).first()
+        stored = None if match else MatchScore.objects.filter(mentee=mentee, mentor=mentor).first()
+        snapshot = match or ((stored.score, stored.reasons) if stored else match_pair(mentee=mentee, mentor=mentor))
         mentorship = Mentorship(
             mentee=mentee,
             mentor=mentor,
@@ -408,8 +440,8 @@ def mentorship_request(
             origin=origin,
             message=message,
             message_html=render_markdown(message),
-            match_score=score.score if score else None,
-            match_reasons=score.reasons if score else [],
+            match_score=snapshot[0] if snapshot else None,
+            match_reasons=snapshot[1] if snapshot else [],
             replaces=replaces,
             manager_access=_default_manager_access(mentee),
         )
@@ -637,11 +669,23 @@ def _require_active(m: Mentorship) -> None:
         raise Conflict(f"This mentorship is {m.get_status_display().lower()}; goals and check-ins are closed.")
 
 
-def _tell_other(m: Mentorship, by: User, title: str, body: str = "") -> None:
+def _tell_other(m: Mentorship, by: User, title, body: str = "") -> None:
+    """Tell the other member (both when a third person acts); `title` may be a function of the
+    recipient, for wording in their own terms (their time zone)."""
     other = m.mentee if by.pk == m.mentor_id else m.mentor if by.pk == m.mentee_id else None
     recipients = [other] if other else [m.mentor, m.mentee]
     for person in recipients:
-        notify(recipient=person, kind="mentoring.update", title=title, body=body, url=_mentorship_url(m), actor=by)
+        text = title(person) if callable(title) else title
+        notify(recipient=person, kind="mentoring.update", title=text, body=body, url=_mentorship_url(m), actor=by)
+
+
+def _local_time(when: datetime, person: User) -> str:
+    """`when` in the person's own time zone, as a check-in notification shows it."""
+    try:
+        zone = ZoneInfo(person.timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return f"{when.astimezone(zone):%a %d %b, %H:%M} ({zone.key})"
 
 
 def goal_create(
@@ -709,7 +753,7 @@ def checkin_schedule(*, mentorship: Mentorship, by: User, scheduled_for: datetim
     checkin.full_clean()
     with transaction.atomic():
         checkin.save()
-        _tell_other(mentorship, by, f"Check-in scheduled for {timezone.localtime(scheduled_for):%a %d %b, %H:%M} UTC")
+        _tell_other(mentorship, by, lambda person: f"Check-in scheduled for {_local_time(scheduled_for, person)}")
     return checkin
 
 
@@ -912,8 +956,66 @@ def assignment_propose(
     return proposal
 
 
-def assignment_confirm(
+def _require_confirmable(p: AssignmentProposal, *, queued: bool = False) -> None:
+    if p.status != AssignmentProposal.Status.PROPOSED:
+        raise Conflict(f"This proposal is already {p.get_status_display().lower()}.")
+    if p.params.get("confirming") and not queued:
+        raise Conflict("This proposal is being confirmed in the background; you will be notified when it is done.")
+
+
+def _check_pair_ids(p: AssignmentProposal, pair_ids: Sequence[int] | None) -> None:
+    if pair_ids is None:
+        return
+    unknown = set(pair_ids) - set(p.pairs.values_list("pk", flat=True))
+    if unknown:
+        raise ValidationError({"pair_ids": f"Not pairs of this proposal: {', '.join(map(str, sorted(unknown)))}."})
+
+
+def assignment_confirm_or_queue(
     *, proposal: AssignmentProposal, by: User, pair_ids: Sequence[int] | None = None
+) -> tuple[AssignmentProposal, bool]:
+    """Confirm now, or for more than MENTORING_CONFIRM_INLINE_MAX pairs in the background (one
+    request per pair with its notifications takes tens of milliseconds each: thousands would
+    outlast an HTTP request). Returns (proposal, queued)."""
+    count = len(set(pair_ids)) if pair_ids is not None else proposal.pairs.count()
+    if count <= conf.get("MENTORING_CONFIRM_INLINE_MAX"):
+        return assignment_confirm(proposal=proposal, by=by, pair_ids=pair_ids), False
+    with transaction.atomic():
+        p = AssignmentProposal.objects.select_for_update().get(pk=proposal.pk)
+        _require_confirmable(p)
+        _check_pair_ids(p, pair_ids)
+        ids = sorted(set(pair_ids)) if pair_ids is not None else None
+        p.params = {**p.params, "confirming": {"by": by.pk, "pairs": count, "at": timezone.now().isoformat()}}
+        p.save(update_fields=["params"])
+        from .tasks import confirm_proposal
+
+        enqueue_on_commit(confirm_proposal, p.pk, by.pk, ids)
+    return p, True
+
+
+def assignment_confirm_queued(*, proposal_id: int, by_id: int, pair_ids: Sequence[int] | None) -> int:
+    """The background half of `assignment_confirm_or_queue`: confirm, then tell the manager."""
+    proposal = AssignmentProposal.objects.filter(pk=proposal_id).first()
+    by = User.objects.filter(pk=by_id).first()
+    if proposal is None or by is None:
+        return 0
+    try:
+        p = assignment_confirm(proposal=proposal, by=by, pair_ids=pair_ids, queued=True)
+    except Conflict:  # discarded or confirmed meanwhile: nothing to send
+        return 0
+    sent = sum(1 for pair in p.pairs.all() if pair.mentorship_id)
+    notify(
+        recipient=by,
+        kind="mentoring.request",
+        title=f"Cohort proposal #{p.pk} confirmed: {sent} requests sent"
+        + (f", {len(p.skipped)} pairs skipped" if p.skipped else ""),
+        url=p.get_absolute_url(),
+    )
+    return sent
+
+
+def assignment_confirm(
+    *, proposal: AssignmentProposal, by: User, pair_ids: Sequence[int] | None = None, queued: bool = False
 ) -> AssignmentProposal:
     """Turn the chosen pairs (all by default) into requests that each mentor accepts or declines.
 
@@ -922,16 +1024,11 @@ def assignment_confirm(
     """
     with transaction.atomic():
         p = AssignmentProposal.objects.select_for_update().get(pk=proposal.pk)
-        if p.status != AssignmentProposal.Status.PROPOSED:
-            raise Conflict(f"This proposal is already {p.get_status_display().lower()}.")
+        _require_confirmable(p, queued=queued)
+        _check_pair_ids(p, pair_ids)
         pairs = list(p.pairs.select_related("mentee", "mentor"))
         if pair_ids is not None:
             wanted = set(pair_ids)
-            unknown = wanted - {pair.pk for pair in pairs}
-            if unknown:
-                raise ValidationError(
-                    {"pair_ids": f"Not pairs of this proposal: {', '.join(map(str, sorted(unknown)))}."}
-                )
             pairs = [pair for pair in pairs if pair.pk in wanted]
         skipped = []
         for pair in pairs:
@@ -946,6 +1043,7 @@ def assignment_confirm(
                         requested_by=by,
                         origin=Mentorship.Origin.ASSIGNMENT,
                         replaces=replaces,
+                        match=(pair.score, pair.reasons),
                     )
             except (Conflict, ValidationError) as exc:
                 message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
@@ -959,15 +1057,15 @@ def assignment_confirm(
         p.confirmed_by = by
         p.confirmed_at = timezone.now()
         p.skipped = skipped
-        p.save(update_fields=["status", "confirmed_by", "confirmed_at", "skipped"])
+        p.params = {k: v for k, v in p.params.items() if k != "confirming"}
+        p.save(update_fields=["status", "confirmed_by", "confirmed_at", "skipped", "params"])
     return p
 
 
 def assignment_discard(*, proposal: AssignmentProposal, by: User) -> AssignmentProposal:
     with transaction.atomic():
         p = AssignmentProposal.objects.select_for_update().get(pk=proposal.pk)
-        if p.status != AssignmentProposal.Status.PROPOSED:
-            raise Conflict(f"This proposal is already {p.get_status_display().lower()}.")
+        _require_confirmable(p)
         p.status = AssignmentProposal.Status.DISCARDED
         p.save(update_fields=["status"])
     return p

@@ -12,6 +12,14 @@ def refresh_matches(mentee_ids: list[int] | None = None) -> int:
     return matches_refresh(mentee_ids=mentee_ids)
 
 
+@task()
+def confirm_proposal(proposal_id: int, by_id: int, pair_ids: list[int] | None = None) -> int:
+    """A large cohort confirmation, in the background; tells the manager when it is done."""
+    from .services import assignment_confirm_queued
+
+    return assignment_confirm_queued(proposal_id=proposal_id, by_id=by_id, pair_ids=pair_ids)
+
+
 def refresh_all_matches() -> None:
     """Daily: practice outcomes move inferred gaps and mentors' results."""
     from .services import matches_refresh

@@ -561,10 +561,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 # --- Programme (managers) ---------------------------------------------------------------------------------
 
 
+def _days_apart(days: float) -> str:
+    """A difference in ramp days (mentored minus not mentored) in words: sooner, later or none."""
+    n = round(days)
+    if n == 0:
+        return "no difference"
+    return f"{abs(n)} day{'' if abs(n) == 1 else 's'} {'sooner' if n < 0 else 'later'}"
+
+
 @login_required
 def programme_page(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "mentoring.manage_programme")
     overview = programme.programme_overview()
+    d = overview["ramp"].get("difference")
+    # The interval in the verdict's own words, so its ends read in the same direction as the verdict.
+    ramp_interval = f"from {_days_apart(d['ci_low'])} to {_days_apart(d['ci_high'])}" if d else ""
     capacity = programme.capacity_table()
     for p in capacity:
         p.seat_range = range(p.capacity)
@@ -576,6 +587,7 @@ def programme_page(request: HttpRequest) -> HttpResponse:
         {
             "overview": overview,
             "ramp": overview["ramp"],
+            "ramp_interval": ramp_interval,
             "ramp_rows": [
                 ("Mentored", overview["ramp"]["mentored"]),
                 ("Not mentored", overview["ramp"]["not_mentored"]),
@@ -658,12 +670,17 @@ def assignment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Tick at least one pair to confirm (or discard the proposal).")
         return redirect(proposal)
     try:
-        p = services.assignment_confirm(proposal=proposal, by=request.user, pair_ids=pair_ids)
+        p, queued = services.assignment_confirm_or_queue(proposal=proposal, by=request.user, pair_ids=pair_ids)
     except services.Conflict as exc:
         messages.error(request, str(exc))
         return redirect(proposal)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+        return redirect(proposal)
+    if queued:
+        messages.success(
+            request, f"Sending {len(pair_ids)} requests in the background; you will be notified when they are out."
+        )
         return redirect(proposal)
     sent = len(pair_ids) - len(p.skipped)
     messages.success(request, f"{sent} request{'s' if sent != 1 else ''} sent to mentors; each accepts or declines.")

@@ -78,6 +78,11 @@ class AssignmentProposal(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("mentoring:assignment", kwargs={"pk": self.pk})
 
+    @property
+    def confirming(self) -> bool:
+        """Being confirmed in the background (a large cohort)."""
+        return self.status == self.Status.PROPOSED and bool((self.params or {}).get("confirming"))
+
 
 class ProposedPair(models.Model):
     proposal = models.ForeignKey(AssignmentProposal, on_delete=models.CASCADE, related_name="pairs")

@@ -11,7 +11,7 @@ from mentoring import services
 from mentoring.models import CheckIn, Goal, Mentorship
 from tests.factories import make_user
 
-from .helpers import activate, make_mentee, make_mentor
+from .helpers import activate, log_practices, make_mentee, make_mentor, make_technique
 
 pytestmark = pytest.mark.django_db
 
@@ -289,6 +289,32 @@ def test_assignments_for_managers_only(api_for, boss):
     assert api_for(boss).post(f"{BASE}/assignments/{proposal['id']}/discard").status_code == 409
 
 
+def test_a_large_confirmation_runs_in_the_background(
+    api_for, client_for, boss, settings, django_capture_on_commit_callbacks
+):
+    settings.MENTORING_CONFIRM_INLINE_MAX = 1
+    make_mentor("sofia", capacity=3)
+    for name in ("nina", "liam", "ana"):
+        make_mentee(name)
+    proposal = api_for(boss).post(f"{BASE}/assignments", {}).json()
+    url = f"{BASE}/assignments/{proposal['id']}"
+    assert len(proposal["pairs"]) == 3 and proposal["confirming"] is False
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        r = api_for(boss).post(f"{url}/confirm", {})
+    assert r.status_code == 202 and r.json()["confirming"] is True and r.json()["status"] == "proposed"
+    # While it runs: no second confirmation, no discard, and the page says so.
+    assert api_for(boss).post(f"{url}/confirm", {}).status_code == 409
+    assert api_for(boss).post(f"{url}/discard").status_code == 409
+    page = client_for(boss).get(f"/mentoring/assignments/{proposal['id']}/").content.decode()
+    assert "being sent in the background" in page and "Confirm the ticked pairs" not in page
+    for callback in callbacks:  # the worker picks the task up
+        callback()
+    done = api_for(boss).get(url).json()
+    assert done["status"] == "confirmed" and done["confirming"] is False
+    assert Mentorship.objects.filter(status="requested", origin="assignment").count() == 3
+    assert boss.notifications.filter(title__startswith=f"Cohort proposal #{proposal['id']} confirmed: 3 requests sent")
+
+
 def test_assignment_bad_input(api_for, boss):
     r = api_for(boss).post(f"{BASE}/assignments", {"mentee_ids": [999999]})
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "mentee_ids"
@@ -296,3 +322,59 @@ def test_assignment_bad_input(api_for, boss):
     assert r.status_code == 422
     r = api_for(boss).post(f"{BASE}/assignments", {"mentee_ids": "everyone"})
     assert r.status_code == 422
+
+
+def test_detail_dashboard_and_proposal_query_counts_are_constant(api_for, boss, django_assert_max_num_queries):
+    sofia = make_mentor("sofia", capacity=20)
+    technique = make_technique(sofia)
+
+    def grow(m, n: int) -> None:
+        for i in range(n):
+            Goal.objects.create(mentorship=m, title=f"Goal {i}", created_by=sofia)
+            CheckIn.objects.create(mentorship=m, scheduled_for=timezone.now() + timedelta(days=i + 1))
+        log_practices(m.mentee, technique, stage_name="Discovery", successes=n, failures=n)
+
+    first = activate(make_mentee("m0"), sofia)
+    grow(first, 1)
+    mentor_client, boss_client = api_for(sofia), api_for(boss)
+    paths = (f"{BASE}/mentorships/{first.pk}", f"{BASE}/dashboard")
+    counts = {}
+    for path in paths:
+        with django_assert_max_num_queries(40) as ctx:
+            assert mentor_client.get(path).status_code == 200
+        counts[path] = len(ctx.captured_queries)
+    make_mentee("c0")
+    proposal = boss_client.post(f"{BASE}/assignments", {}).json()
+    with django_assert_max_num_queries(40) as ctx:
+        assert len(boss_client.get(f"{BASE}/assignments/{proposal['id']}").json()["pairs"]) >= 1
+    proposal_count = len(ctx.captured_queries)
+
+    grow(first, 8)
+    for i in range(1, 6):
+        grow(activate(make_mentee(f"m{i}"), sofia), 3)
+    for i in range(1, 8):
+        make_mentee(f"c{i}")
+    for path in paths:
+        with django_assert_max_num_queries(counts[path]):
+            assert mentor_client.get(path).status_code == 200
+    bigger = boss_client.post(f"{BASE}/assignments", {}).json()
+    assert len(bigger["pairs"]) >= 8
+    with django_assert_max_num_queries(proposal_count):
+        boss_client.get(f"{BASE}/assignments/{bigger['id']}")
+
+
+def test_the_issues_paths_are_the_public_contract(client):
+    """Issue 6 names these paths and the `mentee` parameter: they stay exactly so."""
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    contract = {
+        ("get", "/api/v1/mentoring/matches"),
+        ("post", "/api/v1/mentoring/requests"),
+        ("post", "/api/v1/mentoring/requests/{request_id}/accept"),
+        ("post", "/api/v1/mentoring/requests/{request_id}/decline"),
+        ("get", "/api/v1/mentoring/mentorships"),
+        ("post", "/api/v1/mentoring/assignments"),
+    }
+    for method, path in contract:
+        assert method in paths.get(path, {}), (method, path)
+    params = {p["name"] for p in paths["/api/v1/mentoring/matches"]["get"]["parameters"]}
+    assert "mentee" in params

@@ -28,6 +28,9 @@ def test_demo_mentoring(client):
     assert matches and all(m.reasons for m in matches)
     # Requests waiting for `mentor`, a completed mentorship, and a poor fit that was replaced.
     assert Mentorship.objects.filter(mentor__username="mentor", status="requested").count() >= 1
+    # Each waiting request tells its mentor what the matcher saw.
+    for pending in Mentorship.objects.filter(status="requested"):
+        assert pending.match_score is not None and pending.match_reasons, pending
     assert Mentorship.objects.filter(status="completed").exists()
     assert Mentorship.objects.filter(status="ended_early", fit="poor").exists()
     # Active mentorships have goals, past check-ins with notes and an upcoming one.

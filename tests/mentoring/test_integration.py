@@ -1,15 +1,18 @@
 """Mentoring wired to the rest of the product: the private coaching thread and Q&A signals."""
 
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
 from asgiref.sync import async_to_sync
+from django.db import transaction
 
 from community.discussion_services import message_post, thread_for_object
 from community.models import ThreadMember
 from community.qa import services as qa_services
 from mentoring import providers, services
 from search import selectors as search_selectors
+from search.services import _ProcessAfterCommit
 from taxonomy.models import SalesStage, SkillTag
 from tests.community.conftest import communicator
 from tests.factories import make_user
@@ -45,11 +48,13 @@ def test_manager_access_follows_the_mentees_choice(pair):
     assert members(pair.thread) == {"sofia", "nina"}
 
 
-def test_outsiders_cannot_open_or_find_the_coaching_thread(pair, client_for, api_for):
-    services.mentorship_set_manager_access(mentorship=pair.m, by=pair.mentee, allowed=False)
-    message_post(
-        thread=pair.thread, author=pair.mentee, body="My pricing call went sideways: zebracorn", client_id="c1"
-    )
+def test_outsiders_cannot_open_or_find_the_coaching_thread(pair, client_for, api_for, indexed):
+    with indexed():  # indexed for search, so "not found" below means refused, not missing
+        services.mentorship_set_manager_access(mentorship=pair.m, by=pair.mentee, allowed=False)
+        message_post(
+            thread=pair.thread, author=pair.mentee, body="My pricing call went sideways: zebracorn", client_id="c1"
+        )
+    assert search_selectors.search(user=pair.mentor, text="zebracorn").total == 1
     outsider = make_user("olivia", roles=("rainmaker",))
     thread_url = f"/discussions/{pair.thread.pk}/"
     assert client_for(pair.mentee).get(thread_url).status_code == 200
@@ -96,3 +101,76 @@ def test_providers_read_questions_and_accepted_answers(pair):
     assert asked[0].accepted and asked[0].url == f"/questions/{question.pk}/"
     evidence = providers.answer_evidence([pair.mentor.pk])
     assert len(evidence) == 1 and evidence[0].stage_id == stage.pk and tag.pk in evidence[0].skill_ids
+
+
+def test_mentorship_api_names_the_coaching_thread_for_those_who_may_read_it(pair, api_for):
+    services.mentorship_set_manager_access(mentorship=pair.m, by=pair.mentee, allowed=False)
+    url = f"/api/v1/mentoring/mentorships/{pair.m.pk}"
+    for member in (pair.mentee, pair.mentor):
+        assert api_for(member).get(url).json()["thread_id"] == pair.thread.pk
+    posted = api_for(pair.mentee).post(
+        f"/api/v1/threads/{pair.thread.pk}/messages", {"body": "Call recap inside", "client_id": "t1"}
+    )
+    assert posted.status_code == 201
+    # A manager without the mentee's consent sees the pairing, not where its thread is...
+    assert api_for(pair.boss).get(url).json()["thread_id"] is None
+    assert api_for(pair.boss).get(f"/api/v1/threads/{pair.thread.pk}/messages").status_code in (403, 404)
+    # ...and with it, both.
+    services.mentorship_set_manager_access(mentorship=pair.m, by=pair.mentee, allowed=True)
+    assert api_for(pair.boss).get(url).json()["thread_id"] == pair.thread.pk
+    assert api_for(pair.boss).get(f"/api/v1/threads/{pair.thread.pk}/messages").status_code == 200
+
+
+def test_coaching_thread_follows_the_mentees_manager_when_it_changes(pair):
+    services.mentorship_set_manager_access(mentorship=pair.m, by=pair.mentee, allowed=True)
+    assert "boss" in members(pair.thread)
+    new_boss = make_user("new_boss", roles=("manager",))
+    pair.mentee.manager = new_boss
+    pair.mentee.save()
+    assert members(pair.thread) == {"sofia", "nina", "new_boss"}
+    # Saves of other fields leave the thread alone (and cost no query on the mentorships).
+    pair.mentee.save(update_fields=["last_login"])
+    assert members(pair.thread) == {"sofia", "nina", "new_boss"}
+
+
+def test_the_coaching_thread_page_links_back_to_its_mentorship(pair, client_for):
+    page = client_for(pair.mentor).get(f"/discussions/{pair.thread.pk}/").content.decode()
+    link = f'<a href="/mentoring/mentorships/{pair.m.pk}/">Nina Patel&#x27;s mentorship with Sofia Lindqvist</a>'
+    assert link in page
+
+
+@pytest.fixture
+def indexed(django_capture_on_commit_callbacks):
+    """`with indexed(): ...` runs the search outbox for what the block changes (the test's
+    transaction never commits; see tests/search/test_integration.py's run_after_commit)."""
+
+    @contextmanager
+    def run():
+        for _, callback, _ in transaction.get_connection().run_on_commit:
+            if isinstance(callback, _ProcessAfterCommit):
+                callback.done = True
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            yield callbacks
+
+    return run
+
+
+def test_search_finds_the_coaching_thread_only_for_who_may_read_it(pair, indexed):
+    def found(user) -> int:
+        return search_selectors.search(user=user, text="quokkaflux").total
+
+    outsider = make_user("olivia", roles=("rainmaker",))
+    with indexed():
+        services.mentorship_set_manager_access(mentorship=pair.m, by=pair.mentee, allowed=True)
+        message_post(thread=pair.thread, author=pair.mentee, body="Pricing call recap: quokkaflux", client_id="s1")
+    assert (found(pair.mentee), found(pair.mentor), found(pair.boss), found(outsider)) == (1, 1, 1, 0)
+    with indexed():
+        services.mentorship_set_manager_access(mentorship=pair.m, by=pair.mentee, allowed=False)
+    assert (found(pair.mentee), found(pair.boss)) == (1, 0)
+    # Same when the mentee moves to another manager: the old one loses it, the new one gains it.
+    new_boss = make_user("new_boss", roles=("manager",))
+    with indexed():
+        services.mentorship_set_manager_access(mentorship=pair.m, by=pair.mentee, allowed=True)
+        pair.mentee.manager = new_boss
+        pair.mentee.save()
+    assert (found(pair.boss), found(new_boss), found(outsider)) == (0, 1, 0)

@@ -126,7 +126,7 @@ def test_chart_is_self_contained_svg():
     sofia = make_mentor("sofia", capacity=20)
     cohort(sofia, mentored_days=[30, 35, 40, 45, 50], other_days=[60, 70, 80, 90, 100])
     svg = programme.ramp_chart(programme.ramp_comparison(today=timezone.localdate()))
-    assert svg.startswith("<svg") and "Mentored (n=5)" in svg
+    assert svg.startswith("<svg") and "Mentored (n=5)" in svg and "Not mentored (n=5)" in svg  # never truncated
     assert "<script" not in svg and "kozea.github.io" not in svg
     assert not re.search(r'(src|href)="(https?:)?//', svg)  # no external requests
     assert programme.ramp_chart({"mentored": {"days": []}, "not_mentored": {"days": []}}) is None
@@ -139,6 +139,17 @@ def test_programme_page_shows_the_comparison(client_for):
     page = Browser(client_for(boss)).get("/mentoring/programme/").content.decode()
     assert re.search(r"a median of <strong>4[23] days sooner</strong>", page)
     assert "95% interval" in page and "<svg" in page and "Not enough data" not in page
+    # The interval's ends read in the verdict's direction (no "sooner (interval -50 to -10 days)").
+    assert re.search(r"95% interval from \d+ days sooner to \d+ days sooner\)", page), page
+
+
+def test_days_apart_in_words():
+    from mentoring.views import _days_apart
+
+    assert _days_apart(-81.2) == "81 days sooner"
+    assert _days_apart(24) == "24 days later"
+    assert _days_apart(1) == "1 day later"
+    assert _days_apart(0.3) == "no difference"
 
 
 def test_programme_numbers_are_cached_and_refreshed_on_change(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -41,6 +42,20 @@ def test_request_accept_notifies_each_step(boss):
     assert m.status == Mentorship.Status.ACTIVE and m.started_at is not None
     assert "Sofia Lindqvist accepted: your mentorship has started" in titles(nina)
     assert "Sofia Lindqvist now mentors Nina Patel" in titles(boss)
+
+
+def test_a_request_keeps_what_the_matcher_said_even_outside_the_stored_list():
+    sofia = make_mentor("sofia", skills={"Discovery questioning": 3})
+    nina = make_mentee("nina", goals=("Discovery questioning",))
+    MatchScore.objects.all().delete()  # e.g. a mentor beyond the mentee's stored best, or not computed yet
+    m, _ = services.mentorship_request(mentee=nina, mentor=sofia, requested_by=nina)
+    assert m.match_score is not None and m.match_score > 0
+    assert any("Discovery questioning" in r for r in m.match_reasons)
+    # The snapshot agrees with the stored list when there is one.
+    services.mentorship_withdraw(mentorship=m, by=nina)
+    services.matches_refresh(mentee_ids=[nina.pk])
+    stored = MatchScore.objects.get(mentee=nina, mentor=sofia)
+    assert services.match_pair(mentee=nina, mentor=sofia) == (stored.score, stored.reasons)
 
 
 def test_repeat_request_is_idempotent():
@@ -144,7 +159,11 @@ def test_goals_and_checkins_validate_and_notify():
         services.goal_update(goal=goal, by=nina, status="done-ish")
     with pytest.raises(ValidationError):
         services.checkin_schedule(mentorship=m, by=sofia, scheduled_for=timezone.now() - timedelta(days=1))
-    checkin = services.checkin_schedule(mentorship=m, by=sofia, scheduled_for=timezone.now() + timedelta(days=2))
+    when = timezone.now() + timedelta(days=2)
+    checkin = services.checkin_schedule(mentorship=m, by=sofia, scheduled_for=when)
+    # Nina (New York) reads the time in her own zone.
+    local = when.astimezone(ZoneInfo("America/New_York"))
+    assert f"Check-in scheduled for {local:%a %d %b, %H:%M} (America/New_York)" in titles(nina)
     with pytest.raises(ValidationError):
         services.checkin_complete(checkin=checkin, by=sofia, notes="  ")
     services.checkin_complete(
@@ -214,6 +233,20 @@ def test_matches_are_stored_and_capacity_applies_at_read_time():
     # Sofia becomes full: she drops out of the list without recomputing.
     activate(make_mentee(), sofia)
     assert [s.mentor_id for s in selectors.matches_for(mentee=nina)] == [samir.pk]
+
+
+def test_full_favourites_never_empty_the_stored_list(settings):
+    settings.MENTORING_STORED_MATCHES = 2
+    stars = [make_mentor(f"star{i}", capacity=1, skills={"Discovery questioning": 3}) for i in range(3)]
+    for star in stars:
+        activate(make_mentee(goals=()), star)  # every best match is full
+    spare = make_mentor("spare", skills={"Negotiation": 1})
+    nina = make_mentee("nina", goals=("Discovery questioning",))
+    services.matches_refresh(mentee_ids=[nina.pk])
+    assert [s.mentor_id for s in selectors.matches_for(mentee=nina)] == [spare.pk]
+    # The full ones stay stored (best overall): one frees a seat and shows again at once.
+    Mentorship.objects.filter(mentor=stars[0]).update(status=Mentorship.Status.COMPLETED)
+    assert [s.mentor_id for s in selectors.matches_for(mentee=nina)] == [stars[0].pk, spare.pk]
 
 
 def test_gaps_and_technique_evidence_feed_the_matcher():
@@ -325,7 +358,11 @@ def test_confirm_sends_requests_and_skips_pairs_whose_state_moved(boss):
     done = services.assignment_confirm(proposal=proposal, by=boss)
     assert done.status == AssignmentProposal.Status.CONFIRMED
     assert [s["mentee"] for s in done.skipped] == [liam.name]
-    assert Mentorship.objects.get(mentee=nina, mentor=sofia).status == "requested"
+    sent = Mentorship.objects.get(mentee=nina, mentor=sofia)
+    pair = proposal.pairs.get(mentee=nina)
+    assert sent.status == "requested"
+    # The request carries what the manager reviewed (no re-scoring per pair at confirmation).
+    assert (sent.match_score, sent.match_reasons) == (pair.score, pair.reasons)
     assert any("proposed Sofia" in t or "proposed" in t for t in titles(nina))
     with pytest.raises(services.Conflict):
         services.assignment_confirm(proposal=proposal, by=boss)

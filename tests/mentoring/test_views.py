@@ -63,6 +63,23 @@ def test_pages_render_for_each_role(client_for, pair, boss):
     assert "Sofia Lindqvist" in page and "2 of 3 seats free" in page
 
 
+def test_profile_offers_asking_only_when_the_request_would_go_through(client_for):
+    sofia = make_mentor("sofia", display_name="Sofia Lindqvist")
+    tom = make_mentor("tom", display_name="Tom Becker")
+    nina = make_mentee("nina")
+    button = "Ask Sofia Lindqvist to mentor you"
+    assert button in client_for(nina).get("/people/sofia/").content.decode()
+    # A request waiting elsewhere: the request would be refused, so no button.
+    m, _ = services.mentorship_request(mentee=nina, mentor=tom, requested_by=nina)
+    assert button not in client_for(nina).get("/people/sofia/").content.decode()
+    services.mentorship_withdraw(mentorship=m, by=nina)
+    assert button in client_for(nina).get("/people/sofia/").content.decode()
+    # Sofia declined once: not again.
+    m, _ = services.mentorship_request(mentee=nina, mentor=sofia, requested_by=nina)
+    services.mentorship_decline(mentorship=m, by=sofia, reason="Full this quarter.")
+    assert button not in client_for(nina).get("/people/sofia/").content.decode()
+
+
 def test_matches_page_shows_reasons_and_request_flow(client_for):
     make_mentor("sofia", display_name="Sofia Lindqvist", skills={"Discovery questioning": 3})
     nina = make_mentee("nina", goals=("Discovery questioning",))
@@ -96,6 +113,9 @@ def test_accept_and_decline_pages_only_for_the_requested_mentor(client_for, boss
     assert client_for(boss).post(f"/mentoring/requests/{m.pk}/decline/", {"reason": "no"}).status_code == 403
     page = client_for(sofia).get(f"/mentoring/requests/{m.pk}/").content.decode()
     assert "Accept and start mentoring" in page
+    # The reasons speak to the mentee; the mentor is told so.
+    assert "Why the matcher proposed this pairing" in page and "“your” means theirs" in page
+    assert "“your” means theirs" not in client_for(nina).get(f"/mentoring/requests/{m.pk}/").content.decode()
     r = client_for(sofia).post(f"/mentoring/requests/{m.pk}/decline/", {"reason": "  "})
     assert r.status_code == 422 and "This field is required" in r.content.decode()
     r = client_for(sofia).post(f"/mentoring/requests/{m.pk}/accept/")
