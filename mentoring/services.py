@@ -400,6 +400,10 @@ def mentorship_request(
         raise ValidationError({"mentor_id": f"{mentor.name} is not a mentor."})
     if len(message) > 2000:
         raise ValidationError({"message": "Keep the message under 2,000 characters."})
+    # What the matcher says of the pair is read before the mentor's row is locked: scoring a pair
+    # outside the stored list reads team-wide success rates, too slow to hold a lock around.
+    stored = None if match else MatchScore.objects.filter(mentee=mentee, mentor=mentor).first()
+    snapshot = match or ((stored.score, stored.reasons) if stored else match_pair(mentee=mentee, mentor=mentor))
     with transaction.atomic():
         profile = _lock_mentor(mentor)
         existing = Mentorship.objects.filter(mentee=mentee, mentor=mentor, status__in=Mentorship.SEATED).first()
@@ -431,8 +435,6 @@ def mentorship_request(
                     f"{mentee.name} already has a mentor ({active.mentor.name}); end that mentorship first, "
                     "or ask a manager to reassign."
                 )
-        stored = None if match else MatchScore.objects.filter(mentee=mentee, mentor=mentor).first()
-        snapshot = match or ((stored.score, stored.reasons) if stored else match_pair(mentee=mentee, mentor=mentor))
         mentorship = Mentorship(
             mentee=mentee,
             mentor=mentor,
