@@ -40,7 +40,7 @@ from core.markdown import find_mentions, plain_text, render_markdown
 from notifications.services import notify
 from taxonomy.models import SkillTag
 
-from . import reputation, routing
+from . import reputation, routing, selectors
 
 logger = logging.getLogger(__name__)
 
@@ -628,6 +628,8 @@ def vote_cast(*, post_id: int, user, value: int) -> tuple[Post, int]:
     with transaction.atomic():
         post = Post.objects.select_for_update().filter(pk=post_id).first()
         if post is None or (post.is_hidden and not policy.allowed(user, "qa.view_hidden", post)):
+            raise Post.DoesNotExist("No such post.")
+        if selectors.question_hidden_from(post=post, user=user):  # an answer to a hidden question
             raise Post.DoesNotExist("No such post.")
         policy.require(user, "qa.vote", post)
         if post.is_hidden:
