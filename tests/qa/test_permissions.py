@@ -160,3 +160,22 @@ def test_answers_to_a_hidden_question_are_hidden_too(api_for, pages, thread, man
     assert api_for(newhire).get(f"/api/v1/posts/{a.pk}/comments").status_code == 200
     assert api_for(newhire).post(f"/api/v1/posts/{a.pk}/vote", {"value": 1}).status_code == 200
     assert api_for(manager).get(f"/api/v1/posts/{a.pk}/revisions").status_code == 200
+
+
+def test_api_without_credentials_is_401_even_when_csrf_is_enforced(thread, client_for, newhire):
+    """A script with neither a session nor a token is told to authenticate (401), not that a
+    CSRF check failed (403); a signed-in browser without the CSRF token still gets 403."""
+    q, a = thread
+    anon = Client(enforce_csrf_checks=True)
+    for path, body in [
+        ("/api/v1/questions", {}),
+        (f"/api/v1/questions/{q.pk}/answers", {"body": "x"}),
+        (f"/api/v1/posts/{a.pk}/vote", {"value": 1}),
+        (f"/api/v1/answers/{a.pk}/accept", {}),
+    ]:
+        r = anon.post(path, body, content_type="application/json")
+        assert r.status_code == 401, path
+        assert "Authentication required" in r.json()["detail"]
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(newhire)
+    assert browser.post(f"/api/v1/posts/{a.pk}/vote", {"value": 1}, content_type="application/json").status_code == 403
