@@ -155,3 +155,13 @@ def test_new_accounts_are_rate_limited_on_comments(pages, ask, newhire):
     assert c.post(f"/questions/posts/{q.pk}/comment/", {"body": "First comment"}).status_code == 302
     r = c.post(f"/questions/posts/{q.pk}/comment/", {"body": "Second comment"})
     assert r.status_code == 429 and "New accounts can post 1 comments an hour" in r.content.decode()
+
+
+def test_the_ask_form_shows_every_error_at_once(pages, newhire):
+    """A short title and a missing body are both explained on the first post."""
+    r = pages(newhire).post("/questions/ask/", {"title": "short", "body": ""})
+    assert r.status_code == 422
+    html = r.content.decode()
+    assert "at least 10 characters" in html and "This field is required" in html
+    r = pages(newhire).post("/questions/ask/", {"title": "A title long enough", "body": "Too brief"})
+    assert r.status_code == 422 and "at least 20 characters" in r.content.decode()
