@@ -263,3 +263,23 @@ def test_mentorship_slot_shows_the_coaching_thread_to_its_members_only(mentor, n
     assert _render_slot("mentorship", outsider, parent) == []
     stranger = make_user("no.thread.yet")
     assert _render_slot("mentorship", newhire, stranger) == []  # never created on view
+
+
+def test_a_hidden_questions_discussion_is_closed_to_others_over_http(client_for, api_for, newhire, rainmaker, manager):
+    from community.qa import services as qa
+
+    question = qa.question_create(
+        author=newhire,
+        title="How do I answer procurement's 20% discount ask?",
+        body="Procurement wants 20% off before signing; the champion says budget is there.",
+        route=False,
+    )
+    thread = services.thread_for_object(question)
+    qa.post_moderate(post=question, moderator=manager, action="hide")
+    api = api_for(rainmaker)
+    assert api.get(f"/api/v1/threads/{thread.pk}/messages").status_code in (403, 404)
+    r = api.post(f"/api/v1/threads/{thread.pk}/messages", {"body": "Still open?", "client_id": "h-1"})
+    assert r.status_code in (403, 404)
+    assert api.get(f"/api/v1/threads/about/question/{question.pk}").status_code == 404
+    assert client_for(rainmaker).get(f"/discussions/{thread.pk}/").status_code in (403, 404)
+    assert api_for(newhire).get(f"/api/v1/threads/{thread.pk}/messages").status_code == 200
