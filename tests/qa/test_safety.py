@@ -80,6 +80,21 @@ def test_bad_questions_get_field_errors(api_for, newhire, payload, field):
     assert Question.objects.count() == 0
 
 
+def test_every_unknown_term_is_reported_at_once(api_for, newhire):
+    payload = {
+        "title": "How do I answer procurement's 20% discount ask?",
+        "body": "Procurement wants 20% off before signing. The champion says budget is there.",
+        "stage": "nope",
+        "persona": 999999,
+        "deal_industry": "nowhere",
+        "deal_size": "huge",
+    }
+    r = api_for(newhire).post("/api/v1/questions", payload)
+    assert r.status_code == 422
+    assert {e["field"] for e in r.json()["errors"]} == {"stage", "persona", "deal_industry", "deal_size"}
+    assert Question.objects.count() == 0
+
+
 def test_malformed_json_is_400(api_for, newhire):
     r = api_for(newhire).post("/api/v1/questions", "{not json", content_type="application/json")
     assert r.status_code == 400 and r.json()["detail"]
