@@ -736,7 +736,7 @@ TOPICS = [
 ]
 
 # Each opens a question's body and is followed by " and I'm stuck." (size is a band label
-# such as "Under 25k" or "100k – 500k", so it always stands on its own).
+# such as "Under 25k" or "100k-500k", so it always stands on its own).
 DEAL_CONTEXTS = [
     "We're working a deal with a {industry} buyer (deal size {size}),",
     "Context: {industry}, {size}, currently at {deal_stage},",
