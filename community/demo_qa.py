@@ -88,7 +88,8 @@ def seed(ctx: DemoContext) -> None:
         size = rng.choice(DealSize.values)
         deal_stage = stages.get(topic["stage"])
         body = detail
-        if rng.random() < 0.7:
+        told_context = rng.random() < 0.7
+        if told_context:
             lead = rng.choice(DEAL_CONTEXTS).format(
                 size=DealSize(size).label,
                 industry=(industry.name if industry else "software"),
@@ -96,7 +97,8 @@ def seed(ctx: DemoContext) -> None:
             )
             body = f"{lead} and I'm stuck. {detail}"
         body += f"\n\n{rng.choice(CLOSERS)}"
-        with_context = rng.random() < 0.6
+        # A body that names the deal carries the same context in the structured fields.
+        with_context = rng.random() < 0.6 or told_context
         q = Question(
             author=asker,
             title=title,

@@ -735,12 +735,14 @@ TOPICS = [
     },
 ]
 
+# Each opens a question's body and is followed by " and I'm stuck." (size is a band label
+# such as "Under 25k" or "100k-500k", so it always stands on its own).
 DEAL_CONTEXTS = [
-    "We're in a {size} deal with a {industry} company,",
-    "Context: {industry}, about {size}, currently at {deal_stage},",
+    "We're working a deal with a {industry} buyer (deal size {size}),",
+    "Context: {industry}, {size}, currently at {deal_stage},",
     "Enterprise account in {industry} ({size}),",
     "Mid-market {industry} prospect, deal size {size},",
-    "I'm working a {size} opportunity in {industry};",
+    "I'm working an opportunity in {industry} ({size}),",
 ]
 
 CLOSERS = [

@@ -337,20 +337,31 @@ def create_question(request: HttpRequest, payload: QuestionIn):
     user = request.auth
     policy.require(user, "qa.ask")
     tags, labels = services.split_tags(payload.tags)
+    errors: dict[str, list[str]] = {}
     if payload.deal_size and payload.deal_size not in DealSize.values:
-        raise ValidationError({"deal_size": [f"Use one of: {', '.join(DealSize.values)}."]})
+        errors["deal_size"] = [f"Use one of: {', '.join(DealSize.values)}."]
+    terms = {}
+    for field, model, label in [
+        ("stage", SalesStage, "sales stage"),
+        ("persona", BuyerPersona, "buyer persona"),
+        ("deal_industry", Industry, "industry"),
+        ("deal_stage", SalesStage, "sales stage"),
+    ]:
+        try:
+            terms[field] = _resolve(model, getattr(payload, field), field, label)
+        except ValidationError as exc:  # every unknown term is reported at once
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
     try:
         question = services.question_create(
             author=user,
             title=payload.title,
             body=payload.body,
-            stage=_resolve(SalesStage, payload.stage, "stage", "sales stage"),
-            persona=_resolve(BuyerPersona, payload.persona, "persona", "buyer persona"),
             tags=tags,
             labels=labels,
-            deal_industry=_resolve(Industry, payload.deal_industry, "deal_industry", "industry"),
             deal_size=payload.deal_size,
-            deal_stage=_resolve(SalesStage, payload.deal_stage, "deal_stage", "sales stage"),
+            **terms,
         )
     except services.RateLimited as exc:
         return _rate_limited(exc)

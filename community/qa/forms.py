@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from community.models import DealSize, FlagReason
 from taxonomy.models import BuyerPersona, Industry, SalesStage, SkillTag
+
+from .services import validate_question_text
 
 
 class QuestionForm(forms.Form):
@@ -56,6 +59,20 @@ class QuestionForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not editing:
             del self.fields["summary"]
+
+    def clean(self):
+        """The services' length rules, here too, so a short title shows beside a missing body
+        (all errors on the first post, not one per round trip)."""
+        data = super().clean()
+        title = " ".join((data.get("title") or "").split())
+        body = (data.get("body") or "").strip()
+        try:
+            validate_question_text(title, body, partial=True)
+        except ValidationError as exc:
+            for name, errors in exc.message_dict.items():
+                if name not in self.errors:
+                    self.add_error(name, errors)
+        return data
 
     def labels(self) -> list[str]:
         raw = self.cleaned_data.get("other_tags") or ""

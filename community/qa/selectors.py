@@ -168,7 +168,18 @@ def post_visible(*, pk: int, user) -> Post:
     post = post_get(pk=pk)
     if post.is_hidden and not policy.allowed(user, "qa.view_hidden", post):
         raise Post.DoesNotExist("No such question or answer.")
+    if question_hidden_from(post=post, user=user):
+        raise Post.DoesNotExist("No such question or answer.")
     return post
+
+
+def question_hidden_from(*, post: Post, user) -> bool:
+    """True when `post` is an answer whose question is hidden from `user`: an answer is only
+    as visible as its question (one query for answers, none for questions)."""
+    if post.kind != PostKind.ANSWER:
+        return False
+    question = Question.objects.filter(answers__pk=post.pk).only("hidden_reason", "author", "kind").first()
+    return question is not None and question.is_hidden and not policy.allowed(user, "qa.view_hidden", question)
 
 
 def question_id_of(post: Post) -> int:

@@ -40,7 +40,7 @@ from core.markdown import find_mentions, plain_text, render_markdown
 from notifications.services import notify
 from taxonomy.models import SkillTag
 
-from . import reputation, routing
+from . import reputation, routing, selectors
 
 logger = logging.getLogger(__name__)
 
@@ -230,13 +230,14 @@ def _question_fields(
     }
 
 
-def _validate_question_text(title: str, body: str) -> None:
+def validate_question_text(title: str, body: str, *, partial: bool = False) -> None:
+    """Title and body long enough to answer; `partial` skips empty ones (the form says "required")."""
     errors: dict[str, list[str]] = {}
-    if len(title) < 10:
+    if len(title) < 10 and not (partial and not title):
         errors.setdefault("title", []).append(
             "Say what you need in at least 10 characters, e.g. “How do I get past procurement's 20% discount ask?”"
         )
-    if len(body) < 20:
+    if len(body) < 20 and not (partial and not body):
         errors.setdefault("body", []).append(
             "Give the context in at least 20 characters: the deal, what you tried, what the buyer said."
         )
@@ -274,7 +275,7 @@ def question_create(
         deal_size=deal_size,
         deal_stage=deal_stage,
     )
-    _validate_question_text(fields["title"], fields["body"])
+    validate_question_text(fields["title"], fields["body"])
     tags = list(dict.fromkeys(tags))
     if len(tags) > MAX_TAGS:
         raise ValidationError({"tags": [f"Choose at most {MAX_TAGS} skill tags."]})
@@ -372,7 +373,7 @@ def question_edit(
         deal_size=deal_size,
         deal_stage=deal_stage,
     )
-    _validate_question_text(fields["title"], fields["body"])
+    validate_question_text(fields["title"], fields["body"])
     tags = list(dict.fromkeys(tags))
     if len(tags) > MAX_TAGS:
         raise ValidationError({"tags": [f"Choose at most {MAX_TAGS} skill tags."]})
@@ -628,6 +629,8 @@ def vote_cast(*, post_id: int, user, value: int) -> tuple[Post, int]:
     with transaction.atomic():
         post = Post.objects.select_for_update().filter(pk=post_id).first()
         if post is None or (post.is_hidden and not policy.allowed(user, "qa.view_hidden", post)):
+            raise Post.DoesNotExist("No such post.")
+        if selectors.question_hidden_from(post=post, user=user):  # an answer to a hidden question
             raise Post.DoesNotExist("No such post.")
         policy.require(user, "qa.vote", post)
         if post.is_hidden:

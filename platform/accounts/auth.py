@@ -24,6 +24,9 @@ class ActiveSessionAuth(SessionAuth):
     def __call__(self, request: HttpRequest):
         if request.headers.get("Authorization"):
             return None  # a bearer header was sent: let the bearer check answer
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None  # no credentials at all: 401 (a CSRF check first would answer 403)
         return super().__call__(request)
 
     def authenticate(self, request: HttpRequest, key):

@@ -263,3 +263,48 @@ def test_mentorship_slot_shows_the_coaching_thread_to_its_members_only(mentor, n
     assert _render_slot("mentorship", outsider, parent) == []
     stranger = make_user("no.thread.yet")
     assert _render_slot("mentorship", newhire, stranger) == []  # never created on view
+
+
+def test_a_hidden_questions_discussion_is_closed_to_others_over_http(client_for, api_for, newhire, rainmaker, manager):
+    from community.qa import services as qa
+
+    question = qa.question_create(
+        author=newhire,
+        title="How do I answer procurement's 20% discount ask?",
+        body="Procurement wants 20% off before signing; the champion says budget is there.",
+        route=False,
+    )
+    thread = services.thread_for_object(question)
+    qa.post_moderate(post=question, moderator=manager, action="hide")
+    api = api_for(rainmaker)
+    assert api.get(f"/api/v1/threads/{thread.pk}/messages").status_code in (403, 404)
+    r = api.post(f"/api/v1/threads/{thread.pk}/messages", {"body": "Still open?", "client_id": "h-1"})
+    assert r.status_code in (403, 404)
+    assert api.get(f"/api/v1/threads/about/question/{question.pk}").status_code == 404
+    assert client_for(rainmaker).get(f"/discussions/{thread.pk}/").status_code in (403, 404)
+    assert api_for(newhire).get(f"/api/v1/threads/{thread.pk}/messages").status_code == 200
+
+
+def test_thread_page_names_its_parent_without_repeating_the_title(client_for, make_technique, mentor, newhire):
+    from django.utils import timezone
+
+    from mentoring.models import Mentorship
+
+    page = make_technique(author=mentor, title="Mutual action plan in the first call")
+    thread = services.thread_for_object(page)
+    html = client_for(newhire).get(f"/discussions/{thread.pk}/").content.decode()
+    assert "Technique discussion: <a" in html and "open the technique</a>" in html  # its title is the h1
+    mentorship = Mentorship.objects.create(
+        mentee=newhire,
+        mentor=mentor,
+        status=Mentorship.Status.ACTIVE,
+        requested_by=newhire,
+        started_at=timezone.now(),
+        responded_at=timezone.now(),
+    )
+    coaching = services.thread_create_private(
+        title=f"Coaching: {newhire.name} & {mentor.name}", members=[mentor, newhire], parent=mentorship
+    )
+    html = client_for(newhire).get(f"/discussions/{coaching.pk}/").content.decode()
+    assert "open the mentorship</a>" in html
+    assert f'Coaching thread of <a href="{mentorship.get_absolute_url()}">' not in html

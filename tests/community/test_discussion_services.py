@@ -188,3 +188,27 @@ def test_concurrent_posts_get_unique_consecutive_sequence_numbers(manager):
     assert seqs == list(range(1, 41))
     room.refresh_from_db()
     assert room.last_seq == 40 and room.message_count == 40
+
+
+def test_a_message_is_saved_first_and_broadcast_only_after_the_commit(
+    room, newhire, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The database is the log: nothing reaches the channel layer before the row is committed,
+    and a rolled-back post never reaches it at all."""
+    sent: list[tuple[str, dict]] = []
+    monkeypatch.setattr(services, "_group_send", lambda group, event: sent.append((group, event)))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        message, created = services.message_post(thread=room, author=newhire, body="Saved first", client_id="c-1")
+    assert created and sent == []  # still inside the transaction: nothing broadcast
+    for callback in callbacks:
+        callback()
+    frames = [event["frame"] for group, event in sent if group == room.group_name and event.get("frame")]
+    assert [f["message"]["id"] for f in frames if f["type"] == "message"] == [message.pk]
+
+    sent.clear()
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.message_post(thread=room, author=newhire, body="Rolled back", client_id="c-2")
+        raise RuntimeError("the request failed after the post")
+    assert sent == [] and not Message.objects.filter(client_id="c-2").exists()

@@ -355,3 +355,31 @@ def test_joining_a_technique_discussion_follows_the_page_visibility(make_techniq
             await author.disconnect()
 
     run(scenario)
+
+
+def test_joining_a_question_discussion_follows_the_question_visibility(newhire, rainmaker, manager):
+    """A question hidden by a manager takes its discussion with it: others are refused at once."""
+    from community.qa import services as qa
+
+    question = qa.question_create(
+        author=newhire,
+        title="How do I answer procurement's 20% discount ask?",
+        body="Procurement wants 20% off before signing; the champion says budget is there.",
+        route=False,
+    )
+    thread = services.thread_for_object(question)
+    qa.post_moderate(post=question, moderator=manager, action="hide")
+
+    async def scenario():
+        refused = communicator(thread.pk, user=rainmaker)
+        await refused.connect()
+        assert (await refused.receive_json_from())["code"] == "forbidden"
+        await refused.disconnect()
+        for allowed in (newhire, manager):  # the asker and managers still see it
+            comm = communicator(thread.pk, user=allowed)
+            try:
+                await join(comm, last_seq=0)
+            finally:
+                await comm.disconnect()
+
+    run(scenario)

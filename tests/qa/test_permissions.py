@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from community.models import Answer, Flag, Question
+from community.models import Answer, Flag, Post, Question
 from community.qa import services
 from tests.factories import make_user
 
@@ -136,3 +136,46 @@ def test_history_of_a_hidden_post_is_hidden_too(pages, thread, manager, mentor):
     services.post_moderate(post=a, moderator=manager, action="hide")
     assert pages(mentor).get(f"/questions/posts/{a.pk}/history/").status_code == 404
     assert pages(manager).get(f"/questions/posts/{a.pk}/history/").status_code == 200
+
+
+def test_answers_to_a_hidden_question_are_hidden_too(api_for, pages, thread, manager, mentor, newhire):
+    """An answer is only as visible as its question: no voting, commenting, flagging or reading
+    its comments and history by id once a manager hid the question."""
+    q, a = thread
+    services.post_moderate(post=q, moderator=manager, action="hide")
+    api = api_for(mentor)
+    assert api.post(f"/api/v1/posts/{a.pk}/vote", {"value": 1}).status_code == 404
+    assert api.get(f"/api/v1/posts/{a.pk}/comments").status_code == 404
+    assert api.post(f"/api/v1/posts/{a.pk}/comments", {"body": "Still here?"}).status_code == 404
+    assert api.get(f"/api/v1/posts/{a.pk}/revisions").status_code == 404
+    assert api.post(f"/api/v1/posts/{a.pk}/flags", {"reason": "spam", "note": "Looks like spam"}).status_code == 404
+    assert pages(mentor).get(f"/questions/posts/{a.pk}/history/").status_code == 404
+    assert pages(mentor).post(f"/questions/posts/{a.pk}/vote/", {"value": "1"}).status_code == 404
+    assert pages(mentor).post(f"/questions/posts/{a.pk}/comment/", {"body": "Still here?"}).status_code == 404
+    with pytest.raises(Post.DoesNotExist):
+        services.vote_cast(post_id=a.pk, user=mentor, value=1)
+    a.refresh_from_db()
+    assert (a.score, a.comment_count) == (0, 0)
+    # The asker and managers still see the question, and its answers with it.
+    assert api_for(newhire).get(f"/api/v1/posts/{a.pk}/comments").status_code == 200
+    assert api_for(newhire).post(f"/api/v1/posts/{a.pk}/vote", {"value": 1}).status_code == 200
+    assert api_for(manager).get(f"/api/v1/posts/{a.pk}/revisions").status_code == 200
+
+
+def test_api_without_credentials_is_401_even_when_csrf_is_enforced(thread, client_for, newhire):
+    """A script with neither a session nor a token is told to authenticate (401), not that a
+    CSRF check failed (403); a signed-in browser without the CSRF token still gets 403."""
+    q, a = thread
+    anon = Client(enforce_csrf_checks=True)
+    for path, body in [
+        ("/api/v1/questions", {}),
+        (f"/api/v1/questions/{q.pk}/answers", {"body": "x"}),
+        (f"/api/v1/posts/{a.pk}/vote", {"value": 1}),
+        (f"/api/v1/answers/{a.pk}/accept", {}),
+    ]:
+        r = anon.post(path, body, content_type="application/json")
+        assert r.status_code == 401, path
+        assert "Authentication required" in r.json()["detail"]
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(newhire)
+    assert browser.post(f"/api/v1/posts/{a.pk}/vote", {"value": 1}, content_type="application/json").status_code == 403

@@ -80,6 +80,21 @@ def test_bad_questions_get_field_errors(api_for, newhire, payload, field):
     assert Question.objects.count() == 0
 
 
+def test_every_unknown_term_is_reported_at_once(api_for, newhire):
+    payload = {
+        "title": "How do I answer procurement's 20% discount ask?",
+        "body": "Procurement wants 20% off before signing. The champion says budget is there.",
+        "stage": "nope",
+        "persona": 999999,
+        "deal_industry": "nowhere",
+        "deal_size": "huge",
+    }
+    r = api_for(newhire).post("/api/v1/questions", payload)
+    assert r.status_code == 422
+    assert {e["field"] for e in r.json()["errors"]} == {"stage", "persona", "deal_industry", "deal_size"}
+    assert Question.objects.count() == 0
+
+
 def test_malformed_json_is_400(api_for, newhire):
     r = api_for(newhire).post("/api/v1/questions", "{not json", content_type="application/json")
     assert r.status_code == 400 and r.json()["detail"]
@@ -155,3 +170,13 @@ def test_new_accounts_are_rate_limited_on_comments(pages, ask, newhire):
     assert c.post(f"/questions/posts/{q.pk}/comment/", {"body": "First comment"}).status_code == 302
     r = c.post(f"/questions/posts/{q.pk}/comment/", {"body": "Second comment"})
     assert r.status_code == 429 and "New accounts can post 1 comments an hour" in r.content.decode()
+
+
+def test_the_ask_form_shows_every_error_at_once(pages, newhire):
+    """A short title and a missing body are both explained on the first post."""
+    r = pages(newhire).post("/questions/ask/", {"title": "short", "body": ""})
+    assert r.status_code == 422
+    html = r.content.decode()
+    assert "at least 10 characters" in html and "This field is required" in html
+    r = pages(newhire).post("/questions/ask/", {"title": "A title long enough", "body": "Too brief"})
+    assert r.status_code == 422 and "at least 20 characters" in r.content.decode()
