@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import Throttled
+from ninja.pagination import paginate
 
 from accounts import policy
 from core.api import COMMON_ERRORS, ErrorOut, created_or_existing
@@ -141,6 +142,7 @@ def _thread_out(thread: Thread, *, with_parent: bool = False, unread: int | None
 
 
 @router.get("", response={200: list[ThreadOut], **COMMON_ERRORS}, summary="Team rooms and the threads you follow")
+@paginate
 def list_threads(request: HttpRequest):
     """Rooms you may see and threads you follow, each with your unread count (two queries)."""
     seen: dict[int, dict] = {}
@@ -295,6 +297,7 @@ def mark_read(request: HttpRequest, thread_id: int, payload: ReadIn):
 
 
 @router.get("/{thread_id}/members", response={200: list[MemberOut], **COMMON_ERRORS}, summary="A thread's members")
+@paginate
 def list_members(request: HttpRequest, thread_id: int):
     thread = _thread(request, thread_id)
     return [{"username": m.user.username, "name": m.user.name} for m in selectors.thread_members(thread)]

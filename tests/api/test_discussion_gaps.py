@@ -19,7 +19,7 @@ def test_a_manager_opens_a_room(api_for, manager, newhire):
     body = r.json()
     assert body["title"] == "#renewals" and body["kind"] == "room" and body["url"] == f"/discussions/{body['id']}/"
     # Everyone sees the new room in their list.
-    assert "#renewals" in [t["title"] for t in api_for(newhire).get("/api/v1/threads").json()]
+    assert "#renewals" in [t["title"] for t in api_for(newhire).get("/api/v1/threads").json()["items"]]
 
 
 def test_room_names_are_unique_and_required(api_for, manager):

@@ -84,7 +84,7 @@ def test_members_endpoints_for_managers(api_for, coach_thread, manager, newhire,
     services.thread_add_member(thread=coach_thread, user=manager)
     api = api_for(manager)
     assert api.post(f"/api/v1/threads/{coach_thread.pk}/members", {"username": "outsider"}).status_code == 201
-    assert "outsider" in [m["username"] for m in api.get(f"/api/v1/threads/{coach_thread.pk}/members").json()]
+    assert "outsider" in [m["username"] for m in api.get(f"/api/v1/threads/{coach_thread.pk}/members").json()["items"]]
     assert api_for(newhire).delete(f"/api/v1/threads/{coach_thread.pk}/members/outsider").status_code == 403
     assert api.delete(f"/api/v1/threads/{coach_thread.pk}/members/outsider").status_code == 204
     assert api_for(outsider).get(f"/api/v1/threads/{coach_thread.pk}").status_code == 403
@@ -93,7 +93,7 @@ def test_members_endpoints_for_managers(api_for, coach_thread, manager, newhire,
 def test_thread_list_and_read_endpoint(api_for, room, coach_thread, newhire, mentor):
     services.message_post(thread=coach_thread, author=mentor, body="Check-in?")
     api = api_for(newhire)
-    threads = {t["title"]: t for t in api.get("/api/v1/threads").json()}
+    threads = {t["title"]: t for t in api.get("/api/v1/threads").json()["items"]}
     assert threads["Coaching: Nina and Sofia"]["unread"] == 1 and "#deal-desk" in threads
     assert threads["#deal-desk"]["websocket"] == f"/ws/threads/{room.pk}/"
     marked = api.post(f"/api/v1/threads/{coach_thread.pk}/read", {}).json()
