@@ -401,9 +401,10 @@ def sharing(request: HttpRequest, mentorship_id: int, payload: SharingIn):
 @router.get(
     "/mentorships/{mentorship_id}/goals", response={200: list[GoalOut], **COMMON_ERRORS}, summary="A mentorship's goals"
 )
+@paginate
 def goals(request: HttpRequest, mentorship_id: int):
     m = _mentorship(request, mentorship_id, "mentoring.view_private")
-    return list(m.goals.all())
+    return m.goals.select_related("skill")
 
 
 @router.post("/mentorships/{mentorship_id}/goals", response={201: GoalOut, **ERRORS}, summary="Add a goal")
@@ -446,10 +447,11 @@ def update_goal(request: HttpRequest, goal_id: int, payload: GoalPatch):
     response={200: list[CheckInOut], **COMMON_ERRORS},
     summary="A mentorship's check-ins",
 )
+@paginate
 def checkins(request: HttpRequest, mentorship_id: int):
     """Check-ins, oldest first."""
     m = _mentorship(request, mentorship_id, "mentoring.view_private")
-    return list(m.checkins.all())
+    return m.checkins.all()
 
 
 @router.post(

@@ -204,7 +204,7 @@ def test_private_data_is_for_the_pair_and_the_consented_manager(api_for, pair, b
     # ...then the mentee's own manager (only) sees it.
     assert api_for(sofia).post(f"{BASE}/mentorships/{m.pk}/sharing", {"manager_access": True}).status_code == 403
     assert api_for(nina).post(f"{BASE}/mentorships/{m.pk}/sharing", {"manager_access": True}).status_code == 200
-    assert api_for(boss).get(f"{BASE}/mentorships/{m.pk}/goals").json()[0]["title"] == "Quantify pain"
+    assert api_for(boss).get(f"{BASE}/mentorships/{m.pk}/goals").json()["items"][0]["title"] == "Quantify pain"
     assert api_for(other_manager).get(f"{BASE}/mentorships/{m.pk}/goals").status_code == 403
     # A manager can read but never write the pair's goals.
     assert api_for(boss).post(f"{BASE}/mentorships/{m.pk}/goals", {"title": "x"}).status_code == 403
@@ -236,7 +236,7 @@ def test_goals_checkins_and_fit_over_the_api(api_for, pair):
     assert api_for(nina).post(f"{BASE}/mentorships/{m.pk}/fit", {"rating": 9}).status_code == 422
     assert api_for(nina).post(f"{BASE}/mentorships/{m.pk}/fit", {"rating": 5}).status_code == 201
     checkins = api_for(nina).get(f"{BASE}/mentorships/{m.pk}/checkins").json()
-    assert [c["status"] for c in checkins] == ["scheduled", "done"]
+    assert [c["status"] for c in checkins["items"]] == ["scheduled", "done"]
 
 
 def test_end_and_complete(api_for, pair, boss):
