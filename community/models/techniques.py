@@ -63,7 +63,7 @@ class TechniqueIndexPage(MembersOnlyMixin, Page):
         return context
 
 
-class TechniquePage(Page):
+class TechniquePage(MembersOnlyMixin, Page):
     """A deal technique, tied to the practices that measure what it achieves.
 
     The evidence fields are a denormalised summary of the overall TechniqueStats row, written

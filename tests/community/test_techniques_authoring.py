@@ -164,6 +164,13 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, rainmaker):
     assert client.get("/techniques/share/").status_code == 302
 
 
+def test_anonymous_visitors_of_a_published_technique_are_sent_to_sign_in(client, make_technique, rainmaker):
+    page = make_technique(author=rainmaker, title="Published for the team")
+    response = client.get(page.url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/") and page.url in response["Location"]
+
+
 def test_managers_use_the_cms_editor_and_the_outcome_settings(client_for, rainmaker, manager):
     page = services.technique_submit(author=rainmaker, draft=draft(title="In the CMS"))
     mod = browser(client_for, manager)
