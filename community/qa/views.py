@@ -418,12 +418,19 @@ def follow(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "qa.follow")
     target = request.POST.get("target", "")
     on = request.POST.get("on", "1") == "1"
-    lookup = {"tag": SkillTag, "stage": SalesStage, "question": Question}.get(target)
+    model = {"tag": SkillTag, "stage": SalesStage, "question": Question}.get(target)
     obj = None
-    if lookup is not None:
+    if model is not None:
+        # A question is looked up as the API does: one hidden from this person does not exist
+        # for them (404), so its title cannot leak through the message below.
+        qs = Question.objects.visible_to(request.user) if model is Question else model.objects.all()
         try:
-            obj = lookup.objects.get(pk=int(request.POST.get("id", "")))
-        except (ValueError, lookup.DoesNotExist):
+            obj = qs.get(pk=int(request.POST.get("id", "")))
+        except ValueError:
+            obj = None
+        except model.DoesNotExist as exc:
+            if model is Question:
+                raise Http404("No such question.") from exc
             obj = None
     if obj is None:
         messages.error(request, "Choose a tag, a stage or a question to follow.")
