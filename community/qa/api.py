@@ -13,6 +13,8 @@ hidden from the caller, 403 with a sentence when the policy refuses, 422 with fi
 # No `from __future__ import annotations` here: django-ninja evaluates a paginated view's parameter
 # types in the pagination wrapper's module, where names such as the Literal aliases below are unknown.
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Literal
 
@@ -287,6 +289,18 @@ def _rate_limited(exc: services.RateLimited) -> JsonResponse:
     return response
 
 
+@contextmanager
+def _state_conflicts() -> Iterator[None]:
+    """A service's refusal without a field ("this question is closed") is about the object's
+    state, not the input: 409 with its sentence. Field errors stay 422."""
+    try:
+        yield
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            raise
+        raise state_conflict(exc) from exc
+
+
 def _resolve(model, value, field: str, label: str):
     if value in (None, ""):
         return None
@@ -396,14 +410,18 @@ def vote(request: HttpRequest, post_id: int, payload: VoteIn):
     }
 
 
-@router.post("/answers/{answer_id}/accept", response={200: AcceptOut, **ERRORS}, summary="Accept an answer")
+@router.post(
+    "/answers/{answer_id}/accept", response={200: AcceptOut, 409: ErrorOut, **ERRORS}, summary="Accept an answer"
+)
 def accept(request: HttpRequest, answer_id: int):
-    """Only the asker (or a manager) may accept; accepting another answer moves the mark."""
+    """Only the asker (or a manager) may accept; accepting another answer moves the mark.
+    A hidden answer, or one to a question closed as a duplicate, answers 409."""
     user = request.auth
     answer = Answer.objects.visible_to(user).select_related("question", "author").get(pk=answer_id)
     if answer.question.is_hidden and not policy.allowed(user, "qa.view_hidden", answer.question):
         raise Answer.DoesNotExist
-    services.answer_accept(answer=answer, user=user)
+    with _state_conflicts():
+        services.answer_accept(answer=answer, user=user)
     return {"question_id": answer.question_id, "accepted_answer_id": answer.pk}
 
 

@@ -544,6 +544,11 @@ def answer_accept(*, answer: Answer, user) -> Answer:
     now = timezone.now()
     with transaction.atomic():
         question = Question.objects.select_for_update().get(pk=question.pk)
+        if question.is_closed:  # read under the lock: a manager may have just closed it
+            raise ValidationError(
+                "This question was closed as a duplicate, so its answers cannot be accepted; "
+                "accept an answer on the original question instead."
+            )
         if question.accepted_answer_id == answer.pk:
             answer.is_accepted = True
             return answer

@@ -133,3 +133,24 @@ def test_revision_diffs_escape_markup(ask, newhire, pages):
     )
     html = pages(newhire).get(f"/questions/posts/{q.pk}/history/").content.decode()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_answers_to_a_question_closed_as_duplicate_cannot_be_accepted(api_for, pages, ask, newhire, manager, rainmaker):
+    """Closing moves the conversation to the original: the service refuses with a sentence, the
+    API answers 409 and the page shows the sentence; nothing is accepted."""
+    original = ask(title="How do I handle procurement's first discount ask?")
+    dup = ask(title="Procurement asked for 20% off, what now?")
+    a = services.answer_create(question=dup, author=rainmaker, body="Trade it for a longer term, always.")
+    services.post_moderate(post=dup, moderator=manager, action="duplicate", duplicate_of=original)
+    a.refresh_from_db()
+    with pytest.raises(ValidationError, match="closed as a duplicate"):
+        services.answer_accept(answer=a, user=newhire)
+    for user in (newhire, manager):
+        r = api_for(user).post(f"/api/v1/answers/{a.pk}/accept")
+        assert r.status_code == 409, r.content
+        assert "closed as a duplicate" in r.json()["detail"] and "original" in r.json()["detail"]
+    r = pages(newhire).post(f"/questions/answers/{a.pk}/accept/", follow=True)
+    assert r.status_code == 200 and "closed as a duplicate" in r.content.decode()
+    dup.refresh_from_db()
+    a.refresh_from_db()
+    assert dup.accepted_answer_id is None and not a.is_accepted
