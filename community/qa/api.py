@@ -7,7 +7,8 @@ are a public contract (issue 4).
 A *post* is a question or an answer; both share one id space (the `Post` table), so
 `/posts/{id}/vote` needs no type. Errors follow core.api: 404 for what does not exist or is
 hidden from the caller, 403 with a sentence when the policy refuses, 422 with field errors,
-429 (with Retry-After) when a new account posts too fast.
+409 when the input is fine but the object's state refuses it (a question closed or hidden, a
+hidden post, a flag still open), 429 (with Retry-After) when a new account posts too fast.
 """
 
 # No `from __future__ import annotations` here: django-ninja evaluates a paginated view's parameter
@@ -382,25 +383,34 @@ def create_question(request: HttpRequest, payload: QuestionIn):
     return Status(201, _question_detail(question.pk, user))
 
 
-@router.post("/questions/{question_id}/answers", response={201: AnswerOut, **RATE_LIMITED}, summary="Answer a question")
+@router.post(
+    "/questions/{question_id}/answers",
+    response={201: AnswerOut, 409: ErrorOut, **RATE_LIMITED},
+    summary="Answer a question",
+)
 def create_answer(request: HttpRequest, question_id: int, payload: AnswerIn):
+    """A question closed as a duplicate, or hidden while a manager reviews it, answers 409."""
     user = request.auth
     question = selectors.question_get(pk=question_id, user=user)
     policy.require(user, "qa.answer", question)
     techniques = services.resolve_techniques(payload.technique_ids)
     try:
-        answer = services.answer_create(question=question, author=user, body=payload.body, techniques=techniques)
+        with _state_conflicts():
+            answer = services.answer_create(question=question, author=user, body=payload.body, techniques=techniques)
     except services.RateLimited as exc:
         return _rate_limited(exc)
     detail = _question_detail(question.pk, user)
     return Status(201, next(a for a in detail["answers"] if a["id"] == answer.pk))
 
 
-@router.post("/posts/{post_id}/vote", response={200: VoteOut, **ERRORS}, summary="Vote on a question or answer")
+@router.post(
+    "/posts/{post_id}/vote", response={200: VoteOut, 409: ErrorOut, **ERRORS}, summary="Vote on a question or answer"
+)
 def vote(request: HttpRequest, post_id: int, payload: VoteIn):
     """`value` 1 votes up, -1 down, 0 withdraws the caller's vote. One vote per person per post,
-    changeable; never on your own post (403)."""
-    post, mine = services.vote_cast(post_id=post_id, user=request.auth, value=payload.value)
+    changeable; never on your own post (403); a hidden post (for those who still see it) 409."""
+    with _state_conflicts():
+        post, mine = services.vote_cast(post_id=post_id, user=request.auth, value=payload.value)
     return {
         "post_id": post.pk,
         "score": post.score,
@@ -573,13 +583,10 @@ def create_comment(request: HttpRequest, post_id: int, payload: CommentIn):
     post = _visible_post(request, post_id)
     policy.require(user, "qa.comment", post)
     try:
-        comment = services.comment_create(post=post, author=user, body=payload.body)
+        with _state_conflicts():
+            comment = services.comment_create(post=post, author=user, body=payload.body)
     except services.RateLimited as exc:
         return _rate_limited(exc)
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            raise
-        raise state_conflict(exc) from exc
     comment = selectors.comments_for(post_ids=[post.pk], user=user).get(pk=comment.pk)
     return Status(201, _comment_out(comment, selectors.question_id_of(post)))
 
@@ -611,12 +618,8 @@ def flag(request: HttpRequest, post_id: int, payload: FlagIn):
     decides. Flagging the same post again while your flag is open answers 409."""
     post = _visible_post(request, post_id)
     policy.require(request.auth, "qa.flag", post)
-    try:
+    with _state_conflicts():
         created = services.flag_create(post=post, user=request.auth, reason=payload.reason, note=payload.note)
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            raise
-        raise state_conflict(exc) from exc
     return Status(201, created)
 
 
