@@ -26,7 +26,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from accounts import policy
-from community.models import Answer, DealSize, Follow, Post, Question
+from community.models import Answer, DealSize, Follow, Label, Post, Question
 from core.api import COMMON_ERRORS, ErrorOut, PersonRefOut, TermOut, created_or_existing, lookup, state_conflict
 from taxonomy.models import BuyerPersona, Industry, SalesStage, SkillTag
 
@@ -325,10 +325,37 @@ def list_questions(request: HttpRequest, tab: str = "newest", tag: str = "", sta
     """Tabs: `newest`, `active`, `unanswered`, `votes`, `mine`, `asked` (asked to me), `following`.
     Filter by `tag` (skill tag slug or free-form tag), `stage` and `persona` (slugs)."""
     policy.require(request.auth, "qa.view")
+    errors: dict[str, list[str]] = {}
     if tab not in selectors.TABS:
-        raise ValidationError({"tab": [f"Unknown tab “{tab}”; use one of: {', '.join(selectors.TABS)}."]})
+        errors["tab"] = [f"Unknown tab “{tab}”; use one of: {', '.join(selectors.TABS)}."]
+    errors.update(_unknown_filters(tag=tag, stage=stage, persona=persona))
+    if errors:
+        raise ValidationError(errors)
     qs = selectors.questions_list(user=request.auth, tab=tab, tag=tag, stage=stage, persona=persona)
     return _Shaped(qs.prefetch_related("routings__user__reputation"))
+
+
+def _unknown_filters(*, tag: str, stage: str, persona: str) -> dict[str, list[str]]:
+    """A filter that names nothing is a mistake to explain, not an empty list (a query or two per filter sent).
+
+    Retired stages, personas and tags still filter: old questions carry them."""
+    errors: dict[str, list[str]] = {}
+
+    def some(qs) -> str:
+        return ", ".join(qs.values_list("slug", flat=True)[:12])
+
+    if stage and not SalesStage.objects.filter(slug=stage).exists():
+        errors["stage"] = [f"No sales stage “{stage}”; use a slug such as: {some(SalesStage.objects.active())}."]
+    if persona and not BuyerPersona.objects.filter(slug=persona).exists():
+        errors["persona"] = [
+            f"No buyer persona “{persona}”; use a slug such as: {some(BuyerPersona.objects.active())}."
+        ]
+    if tag and not (SkillTag.objects.filter(slug=tag).exists() or Label.objects.filter(name=tag).exists()):
+        errors["tag"] = [
+            f"No tag “{tag}”; use a skill tag slug such as {some(SkillTag.objects.active())}, or a free-form tag "
+            "that questions carry."
+        ]
+    return errors
 
 
 class _Shaped:

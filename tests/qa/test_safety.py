@@ -106,6 +106,32 @@ def test_bad_list_filters_are_explained(api_for, newhire):
     assert api_for(newhire).get("/api/v1/questions?page=0").status_code == 422
 
 
+@pytest.mark.parametrize("field", ["stage", "persona", "tag"])
+def test_list_filters_that_name_nothing_are_422_not_an_empty_list(api_for, newhire, field):
+    r = api_for(newhire).get(f"/api/v1/questions?{field}=nope")
+    assert r.status_code == 422, r.content
+    body = r.json()
+    assert body["detail"] and [e["field"] for e in body["errors"]] == [field]
+    assert "“nope”" in body["errors"][0]["message"] and "such as" in body["errors"][0]["message"]
+
+
+def test_every_bad_list_filter_is_reported_at_once_and_known_ones_still_filter(api_for, ask, newhire):
+    from taxonomy.models import SalesStage
+
+    r = api_for(newhire).get("/api/v1/questions?tab=everything&stage=nope&persona=nope&tag=nope")
+    assert r.status_code == 422
+    assert {e["field"] for e in r.json()["errors"]} == {"tab", "stage", "persona", "tag"}
+    q = ask(labels=["renewal"])
+    api = api_for(newhire)
+    for query in ("stage=negotiation", "tag=negotiation", "tag=renewal"):
+        r = api.get(f"/api/v1/questions?{query}")
+        assert r.status_code == 200 and [i["id"] for i in r.json()["items"]] == [q.pk], query
+    r = api.get("/api/v1/questions?stage=closing")  # a real stage without questions: an empty page
+    assert r.status_code == 200 and r.json()["count"] == 0
+    SalesStage.objects.filter(slug="negotiation").update(is_active=False)  # retired terms still filter
+    assert api.get("/api/v1/questions?stage=negotiation").json()["count"] == 1
+
+
 def test_bad_answers_get_field_errors(api_for, ask, rainmaker):
     q = ask()
     api = api_for(rainmaker)
