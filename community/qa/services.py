@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from accounts import policy
 from community.models import (
@@ -108,7 +109,7 @@ def check_rate_limit(*, user, what: str = "post") -> None:
             .order_by("created_at")
             .values_list("created_at", flat=True)
         )
-        noun = "comments"
+        noun = ngettext("comment", "comments", limit)
     else:
         limit = settings.QA_NEW_ACCOUNT_POSTS_PER_HOUR
         times = list(
@@ -116,13 +117,13 @@ def check_rate_limit(*, user, what: str = "post") -> None:
             .order_by("created_at")
             .values_list("created_at", flat=True)
         )
-        noun = "questions and answers"
+        noun = ngettext("question or answer", "questions and answers", limit)
     if len(times) >= limit:
         retry = int((times[len(times) - limit] + timedelta(hours=1) - now).total_seconds()) + 1
         minutes = max(1, (retry + 59) // 60)
         raise RateLimited(
-            f"New accounts can post {limit} {noun} an hour; you can post again in {minutes} minute"
-            f"{'s' if minutes != 1 else ''}.",
+            f"New accounts can post {limit} {noun} an hour; you can post again in {minutes} "
+            f"{ngettext('minute', 'minutes', minutes)}.",
             max(1, retry),
         )
 

@@ -195,7 +195,43 @@ def test_new_accounts_are_rate_limited_on_comments(pages, ask, newhire):
     c = pages(newhire)
     assert c.post(f"/questions/posts/{q.pk}/comment/", {"body": "First comment"}).status_code == 302
     r = c.post(f"/questions/posts/{q.pk}/comment/", {"body": "Second comment"})
-    assert r.status_code == 429 and "New accounts can post 1 comments an hour" in r.content.decode()
+    assert r.status_code == 429 and "New accounts can post 1 comment an hour;" in r.content.decode()
+    assert "1 comments" not in r.content.decode()
+
+
+@pytest.mark.parametrize(
+    "what,limit,sentence",
+    [
+        ("comment", 1, "New accounts can post 1 comment an hour; you can post again in "),
+        ("comment", 3, "New accounts can post 3 comments an hour; you can post again in "),
+        ("post", 1, "New accounts can post 1 question or answer an hour; you can post again in "),
+        ("post", 2, "New accounts can post 2 questions and answers an hour; you can post again in "),
+    ],
+)
+def test_the_rate_limit_sentence_is_plural_only_when_it_should_be(ask, rainmaker, settings, what, limit, sentence):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from community.models import Post
+    from tests.factories import make_user
+
+    settings.QA_NEW_ACCOUNT_COMMENTS_PER_HOUR = limit
+    settings.QA_NEW_ACCOUNT_POSTS_PER_HOUR = limit
+    fresh = make_user("fresh")
+    q = ask(author=rainmaker)
+    for _ in range(limit):
+        if what == "comment":
+            services.comment_create(post=q, author=fresh, body="A clarifying comment.")
+        else:
+            services.answer_create(question=q, author=fresh, body="An answer long enough to count.")
+    # The oldest post of the hour was 59 minutes ago: one minute to wait, said in the singular.
+    model = Comment if what == "comment" else Post
+    oldest = model.objects.filter(author=fresh).order_by("created_at", "pk").first()
+    model.objects.filter(pk=oldest.pk).update(created_at=timezone.now() - timedelta(minutes=59, seconds=30))
+    with pytest.raises(services.RateLimited) as caught:
+        services.check_rate_limit(user=fresh, what=what)
+    assert caught.value.message == sentence + "1 minute."
 
 
 def test_the_ask_form_shows_every_error_at_once(pages, newhire):
