@@ -150,7 +150,7 @@ class AnswerIn(Schema):
 
 
 class VoteIn(Schema):
-    value: int = Field(description="1 (up), -1 (down) or 0 (withdraw)")
+    value: Literal[1, -1, 0] = Field(description="1 (up), -1 (down) or 0 (withdraw)")
 
 
 class VoteOut(Schema):

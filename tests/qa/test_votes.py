@@ -34,6 +34,20 @@ def test_bad_vote_values_are_refused_with_a_clear_error(api_for, ask, rainmaker,
     assert Vote.objects.count() == 0
 
 
+def test_the_openapi_document_states_the_three_vote_values(client):
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["VoteIn"]
+    value = schema["properties"]["value"]
+    assert value["type"] == "integer" and sorted(value["enum"]) == [-1, 0, 1]
+    assert schema["required"] == ["value"]
+
+
+def test_an_out_of_range_vote_names_the_values(api_for, ask, rainmaker):
+    q = ask()
+    r = api_for(rainmaker).post(f"/api/v1/posts/{q.pk}/vote", {"value": 2})
+    assert r.status_code == 422
+    assert r.json()["errors"] == [{"field": "value", "message": "Input should be 1, -1 or 0"}]
+
+
 def test_vote_on_a_missing_post_is_404_and_needs_auth(api_for, rainmaker):
     assert api_for(rainmaker).post("/api/v1/posts/999999/vote", {"value": 1}).status_code == 404
     assert api_for(None).post("/api/v1/posts/1/vote", {"value": 1}).status_code == 401
