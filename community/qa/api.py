@@ -26,7 +26,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from accounts import policy
-from community.models import Answer, DealSize, Follow, Label, Post, Question
+from community.models import Answer, Comment, DealSize, Follow, Label, Post, Question
 from core.api import COMMON_ERRORS, ErrorOut, PersonRefOut, TermOut, created_or_existing, lookup, state_conflict
 from taxonomy.models import BuyerPersona, Industry, SalesStage, SkillTag
 
@@ -72,6 +72,8 @@ class CommentOut(Schema):
     body: str
     body_html: str
     created_at: datetime
+    edited_at: datetime | None
+    is_hidden: bool = Field(description="Hidden by a manager (only its author and managers see it)")
 
 
 class AnswerOut(Schema):
@@ -227,7 +229,15 @@ def _summary(q: Question, asked_to: list | None = None) -> dict:
 
 def _comments(items) -> list[dict]:
     return [
-        {"id": c.pk, "author": _person(c.author), "body": c.body, "body_html": c.body_html, "created_at": c.created_at}
+        {
+            "id": c.pk,
+            "author": _person(c.author),
+            "body": c.body,
+            "body_html": c.body_html,
+            "created_at": c.created_at,
+            "edited_at": c.edited_at,
+            "is_hidden": c.is_hidden,
+        }
         for c in items
     ]
 
@@ -616,6 +626,61 @@ def create_comment(request: HttpRequest, post_id: int, payload: CommentIn):
         return _rate_limited(exc)
     comment = selectors.comments_for(post_ids=[post.pk], user=user).get(pk=comment.pk)
     return Status(201, _comment_out(comment, selectors.question_id_of(post)))
+
+
+class CommentPatchIn(Schema):
+    body: str = Field(max_length=1000, description="Markdown; people newly @mentioned are notified")
+
+
+class CommentModerateIn(Schema):
+    action: Literal["hide", "unhide"] = Field(description="hide the comment, or show it again")
+    note: str = Field("", max_length=500, description="Sent to the author with hide")
+
+
+def _visible_comment(request: HttpRequest, comment_id: int):
+    try:
+        return selectors.comment_visible(pk=comment_id, user=request.auth)
+    except Comment.DoesNotExist as exc:
+        raise Http404("No such comment.") from exc
+
+
+def _comment_reply(comment, user) -> dict:
+    fresh = selectors.comments_for(post_ids=[comment.post_id], user=user).get(pk=comment.pk)
+    return _comment_out(fresh, selectors.question_id_of(comment.post))
+
+
+@router.patch(
+    "/comments/{comment_id}", response={200: PostCommentOut, 409: ErrorOut, **ERRORS}, summary="Edit your comment"
+)
+def edit_comment(request: HttpRequest, comment_id: int, payload: CommentPatchIn):
+    """Only its author (403 for anyone else). A comment a manager hid, or one on a hidden post, answers 409."""
+    comment = _visible_comment(request, comment_id)
+    policy.require(request.auth, "qa.edit_comment", comment)
+    with _state_conflicts():
+        services.comment_edit(comment=comment, editor=request.auth, body=payload.body)
+    return _comment_reply(comment, request.auth)
+
+
+@router.delete("/comments/{comment_id}", response={204: None, **ERRORS}, summary="Delete your comment")
+def delete_comment(request: HttpRequest, comment_id: int):
+    """Only its author, for good (403 for anyone else; managers hide comments instead)."""
+    comment = _visible_comment(request, comment_id)
+    policy.require(request.auth, "qa.delete_comment", comment)
+    services.comment_delete(comment=comment, user=request.auth)
+    return Status(204, None)
+
+
+@router.post(
+    "/comments/{comment_id}/moderate",
+    response={200: PostCommentOut, **ERRORS},
+    summary="Hide a comment or show it again (managers)",
+)
+def moderate_comment(request: HttpRequest, comment_id: int, payload: CommentModerateIn):
+    """A hidden comment shows only to its author (who is told, with the note) and to managers."""
+    comment = _visible_comment(request, comment_id)
+    policy.require(request.auth, "qa.moderate_comment", comment)
+    services.comment_moderate(comment=comment, moderator=request.auth, action=payload.action, note=payload.note)
+    return _comment_reply(comment, request.auth)
 
 
 # --- Flags and moderation -------------------------------------------------------------------------

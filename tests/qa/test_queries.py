@@ -90,3 +90,26 @@ def test_home_and_profile_sections_are_constant(pages, ask, newhire, rainmaker, 
         services.answer_create(question=q, author=rainmaker, body="My answer, long enough.")
     assert _count(lambda: c.get("/")) == small_home
     assert _count(lambda: c.get("/people/rainmaker/")) == small_profile
+
+
+def test_comment_controls_keep_the_question_page_constant(pages, ask, people, manager):
+    """Edit, delete and hide/show controls come from the policy on rows already loaded: the
+    comments' author and a manager see them at no extra query, with hidden comments among them."""
+    small, large = ask(), ask(title="Another question about discounts")
+    _answers(small, 1, people)
+    _answers(large, 100, people)
+    on_large = list(Comment.objects.filter(post__as_answer__question=large).values_list("pk", flat=True))
+    Comment.objects.filter(pk__in=on_large[::3]).update(is_hidden=True)
+    Comment.objects.filter(post__as_answer__question=small).update(is_hidden=True)
+    for viewer in (people[1], manager):
+        c = pages(viewer)
+        c.get(f"/questions/{small.pk}/")
+        c.get(f"/questions/{large.pk}/")
+        n_small = _count(lambda c=c: c.get(f"/questions/{small.pk}/"))
+        n_large = _count(lambda c=c: c.get(f"/questions/{large.pk}/"))
+        assert n_large == n_small, (viewer.username, n_small, n_large)
+    html = pages(manager).get(f"/questions/{large.pk}/").content.decode()
+    assert html.count('action="/questions/comments/') == 100 and html.count('value="unhide"') == len(on_large[::3])
+    html = pages(people[1]).get(f"/questions/{large.pk}/").content.decode()
+    own = Comment.objects.filter(post__as_answer__question=large, author=people[1])
+    assert html.count('/delete/"') == own.count() == 20
