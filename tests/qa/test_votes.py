@@ -127,3 +127,53 @@ def test_fifty_concurrent_votes_give_the_exact_total():
     assert (post.upvotes, post.downvotes, post.score) == (20, 30, -10)
     assert sum(Vote.objects.filter(post=q).values_list("value", flat=True)) == post.score
     assert Reputation.objects.get(user=author).points == 20 * 5 + 30 * -2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_one_person_voting_concurrently_with_themselves_counts_once():
+    """A double click, two tabs, a retrying script: the same person's votes on one post race each
+    other. There is still exactly one vote row, and the totals and reputation agree with it."""
+    from community.models import Question, ReputationEvent
+
+    author = make_user("asker-self")
+    voter = make_user("double-clicker")
+    q = Question.objects.create(author=author, title="Concurrency question", body="Body text long enough.")
+    errors: list[BaseException] = []
+
+    def race(values: list[int]) -> None:
+        barrier = threading.Barrier(len(values))
+
+        def vote(value):
+            try:
+                barrier.wait(timeout=30)
+                services.vote_cast(post_id=q.pk, user=voter, value=value)
+            except BaseException as exc:
+                errors.append(exc)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=vote, args=(v,)) for v in values]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert not errors, errors
+
+    def consistent() -> Post:
+        post = Post.objects.get(pk=q.pk)
+        votes = list(Vote.objects.filter(post=q).values_list("value", flat=True))
+        assert len(votes) <= 1 and post.score == sum(votes)
+        assert (post.upvotes, post.downvotes) == (votes.count(1), votes.count(-1))
+        events = ReputationEvent.objects.filter(user=author)
+        assert Reputation.objects.get(user=author).points == sum(e.points for e in events)
+        return post
+
+    race([1] * 10)  # the same up-vote ten times at once
+    post = consistent()
+    assert (post.score, post.upvotes, post.downvotes) == (1, 1, 0)
+    assert Vote.objects.get(post=q, user=voter).value == 1
+    assert Reputation.objects.get(user=author).points == 5
+
+    race([1, -1, 0, 1, -1, 0, 1, -1])  # changing their mind in every direction at once
+    consistent()
