@@ -33,6 +33,52 @@ def test_xss_in_title_body_comments_and_tags_is_neutralised(api_for, pages, newh
     assert "<script>alert" not in listing
 
 
+def _no_live_markup(html: str) -> None:
+    assert "<script" not in html and "<img" not in html and "onerror" not in html and "javascript:" not in html
+
+
+def test_xss_in_comments_through_the_api_is_neutralised(api_for, pages, ask, newhire, rainmaker):
+    q = ask()
+    a = services.answer_create(question=q, author=rainmaker, body="Trade the discount for a longer term.")
+    api = api_for(newhire)
+    for post_id in (q.pk, a.pk):
+        r = api.post(f"/api/v1/posts/{post_id}/comments", {"body": f"Comment {XSS} [x](javascript:alert(1))"})
+        assert r.status_code == 201, r.content
+        _no_live_markup(r.json()["body_html"])
+        assert XSS in r.json()["body"]  # the source comes back as typed; only the HTML is cleaned
+    comment_id = r.json()["id"]
+    r = api.patch(f"/api/v1/comments/{comment_id}", {"body": f"Edited {XSS}"})
+    assert r.status_code == 200
+    _no_live_markup(r.json()["body_html"])
+    for item in api.get(f"/api/v1/posts/{q.pk}/comments").json()["items"]:
+        _no_live_markup(item["body_html"])
+    detail = api.get(f"/api/v1/questions/{q.pk}").json()
+    for c in detail["comments"] + detail["answers"][0]["comments"]:
+        _no_live_markup(c["body_html"])
+    html = pages(rainmaker).get(f"/questions/{q.pk}/").content.decode()
+    assert "<script>alert" not in html and "<img src=x" not in html and 'href="javascript:' not in html
+
+
+def test_xss_in_comments_through_the_page_form_is_neutralised(pages, ask, newhire, rainmaker):
+    q = ask()
+    c = pages(rainmaker)
+    r = c.post(f"/questions/posts/{q.pk}/comment/", {"body": f"Comment {XSS} [x](javascript:alert(1))"})
+    assert r.status_code == 302
+    comment = Comment.objects.get()
+    _no_live_markup(comment.body_html)
+    r = c.post(f"/questions/comments/{comment.pk}/edit/", {"body": f"Edited {XSS}"})
+    assert r.status_code == 302
+    _no_live_markup(Comment.objects.get().body_html)
+    for reader in (newhire, rainmaker):  # the author's page also holds the source in the edit form
+        html = pages(reader).get(f"/questions/{q.pk}/").content.decode()
+        assert "<script>alert" not in html and "<img src=x" not in html and 'href="javascript:' not in html
+    assert "&lt;script&gt;alert" in pages(rainmaker).get(f"/questions/{q.pk}/").content.decode()
+    # A form that fails validation shows what was typed, escaped.
+    r = c.post(f"/questions/posts/{q.pk}/comment/", {"body": XSS + "x" * 1000})
+    assert r.status_code == 422
+    assert "<script>alert" not in r.content.decode() and "&lt;script&gt;" in r.content.decode()
+
+
 def test_tags_with_markup_are_refused(api_for, pages, newhire):
     r = api_for(newhire).post(
         "/api/v1/questions",
