@@ -219,6 +219,10 @@ class QuestionRouting(models.Model):
 
 
 class Comment(models.Model):
+    """A clarification on a post. Its author edits or deletes it; a manager hides it (and shows it
+    again): a hidden comment stays visible to its author and to managers only, like a hidden post.
+    The post's `comment_count` counts the comments everyone sees."""
+
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="qa_comments"
@@ -226,7 +230,8 @@ class Comment(models.Model):
     body = models.TextField(max_length=1000)
     body_html = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
-    is_hidden = models.BooleanField(default=False)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    is_hidden = models.BooleanField(default=False, help_text="Hidden by a manager.")
 
     class Meta:
         ordering = ["created_at", "id"]

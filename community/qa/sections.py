@@ -45,10 +45,6 @@ def profile(request: HttpRequest, person) -> dict | None:
     return {**summary, "questions": questions, "answers": answers}
 
 
-def question_panel(request: HttpRequest, question) -> dict | None:  # pragma: no cover - placeholder slot
-    return None
-
-
 def register() -> None:
     from core import sections
 

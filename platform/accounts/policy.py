@@ -128,6 +128,10 @@ rule("qa.flag", is_active_member & ~is_author, "You cannot flag your own post.")
 rule("qa.moderate", is_manager, "Only managers can moderate questions and answers.")
 rule("qa.view_hidden", is_author | is_manager, "This post is hidden while a manager reviews it.")
 rule("qa.follow", is_active_member, "Sign in to follow questions, tags and stages.")
+# Comments: their author edits or deletes them; managers hide them (reversible) instead.
+rule("qa.edit_comment", is_author, "You can edit only your own comments.")
+rule("qa.delete_comment", is_author, "You can delete only your own comments; a manager can hide any.")
+rule("qa.moderate_comment", is_manager, "Only managers can hide comments or show them again.")
 
 # --- Discussion threads (community) --------------------------------------------------------
 
