@@ -18,7 +18,7 @@ from ninja.errors import Throttled
 from ninja.pagination import paginate
 
 from accounts import policy
-from core.api import COMMON_ERRORS, ErrorOut, created_or_existing
+from core.api import COMMON_ERRORS, Conflict, ErrorOut, created_or_existing
 
 from . import discussion, discussion_services
 from . import discussion_selectors as selectors
@@ -264,7 +264,9 @@ def post_message(request: HttpRequest, thread_id: int, payload: MessageIn):
 
 
 def _message(thread: Thread, message_id: int):
-    return get_object_or_404(selectors.messages_qs(), pk=message_id, thread=thread)
+    message = get_object_or_404(selectors.messages_qs(), pk=message_id, thread=thread)
+    message.thread = thread  # the policy asks the thread's kind (coaching threads: author only)
+    return message
 
 
 @router.patch(
@@ -303,24 +305,39 @@ def list_members(request: HttpRequest, thread_id: int):
     return [{"username": m.user.username, "name": m.user.name} for m in selectors.thread_members(thread)]
 
 
-@router.post("/{thread_id}/members", response={201: MemberOut, **COMMON_ERRORS}, summary="Add a member (managers)")
+def _members_editable(request: HttpRequest, thread: Thread) -> None:
+    """409 for a coaching thread (its members follow the mentorship), 403 for non-managers."""
+    try:
+        discussion_services.thread_members_editable(thread=thread, by=request.auth)
+    except discussion_services.MembershipFollowsParent as exc:
+        raise Conflict(str(exc)) from exc
+
+
+@router.post(
+    "/{thread_id}/members",
+    response={201: MemberOut, 409: ErrorOut, **COMMON_ERRORS},
+    summary="Add a member (managers; not in coaching threads)",
+)
 def add_member(request: HttpRequest, thread_id: int, payload: MemberIn):
-    thread = _thread(request, thread_id, "discussion.view_thread")
-    policy.require(request.auth, "discussion.manage_members")
+    """A coaching thread answers 409: its members follow the mentorship (the pair and, if the
+    mentee agreed, their manager), so nobody adds or removes them by hand."""
+    thread = _thread(request, thread_id)
+    _members_editable(request, thread)
     user = get_object_or_404(get_user_model(), username=payload.username, is_active=True)
-    discussion_services.thread_add_member(thread=thread, user=user, added_by=request.auth)
+    discussion_services.thread_add_member_by_hand(thread=thread, user=user, by=request.auth)
     return Status(201, {"username": user.username, "name": user.name})
 
 
 @router.delete(
     "/{thread_id}/members/{username}",
-    response={204: None, **COMMON_ERRORS},
-    summary="Remove a member (managers); their live connections close at once",
+    response={204: None, 409: ErrorOut, **COMMON_ERRORS},
+    summary="Remove a member (managers; not in coaching threads); their live connections close at once",
 )
 def remove_member(request: HttpRequest, thread_id: int, username: str):
-    thread = _thread(request, thread_id, "discussion.view_thread")
-    policy.require(request.auth, "discussion.manage_members")
+    """A coaching thread answers 409, like adding: its members follow the mentorship."""
+    thread = _thread(request, thread_id)
+    _members_editable(request, thread)
     user = get_object_or_404(get_user_model(), username=username)
-    if not discussion_services.thread_remove_member(thread=thread, user=user):
+    if not discussion_services.thread_remove_member_by_hand(thread=thread, user=user, by=request.auth):
         raise Http404(f"{username} is not a member of this discussion.")
     return Status(204, None)

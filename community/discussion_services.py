@@ -9,7 +9,10 @@ clients that notice a gap resume from the database, which is the log.
 Other apps call these at merge time (no import of their models here):
 - `thread_for_object(obj)` for a public discussion on a technique or a question;
 - `thread_create_private(title=..., members=[...], parent=mentorship)` for coaching;
-- `thread_add_member` / `thread_remove_member` (removal kicks live connections at once).
+- `thread_add_member` / `thread_remove_member` (removal kicks live connections at once): the
+  owning app's own writers. People change members by hand through `thread_add_member_by_hand`
+  / `thread_remove_member_by_hand`, which refuse coaching threads: their members follow the
+  mentorship (mentoring's `_coaching_thread_sync` is their only writer).
 """
 
 from __future__ import annotations
@@ -41,6 +44,16 @@ logger = logging.getLogger(__name__)
 
 CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9_.:\-]{1,64}$")
 MAX_MENTIONS = 20
+
+
+class MembershipFollowsParent(Exception):
+    """A coaching thread's members follow its mentorship: nobody adds or removes them by hand."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This coaching thread's membership follows the mentorship: its members are the mentor, "
+            "the mentee and, if the mentee agreed, their manager."
+        )
 
 
 class RateLimited(Exception):
@@ -162,7 +175,33 @@ def thread_create_private(
     return thread_create_room(title=title, created_by=created_by, is_private=True, members=members, hashtag=False)
 
 
+def thread_members_follow_parent(thread: Thread) -> bool:
+    """Coaching threads: their members are the mentorship's (the pair, the consented manager)."""
+    return thread.kind == ThreadKind.MENTORSHIP
+
+
+def thread_members_editable(*, thread: Thread, by) -> None:
+    """May `by` change `thread`'s members by hand? Raises MembershipFollowsParent for a coaching
+    thread (whoever asks), PermissionDenied for someone who is not a manager."""
+    if thread_members_follow_parent(thread):
+        raise MembershipFollowsParent()
+    policy.require(by, "discussion.manage_members", thread)
+
+
+def thread_add_member_by_hand(*, thread: Thread, user, by) -> ThreadMember:
+    """A manager adds someone to a room (never to a coaching thread)."""
+    thread_members_editable(thread=thread, by=by)
+    return thread_add_member(thread=thread, user=user, added_by=by)
+
+
+def thread_remove_member_by_hand(*, thread: Thread, user, by) -> bool:
+    """A manager removes someone from a room (never from a coaching thread)."""
+    thread_members_editable(thread=thread, by=by)
+    return thread_remove_member(thread=thread, user=user)
+
+
 def thread_add_member(*, thread: Thread, user, added_by=None) -> ThreadMember:
+    """Add `user` (no permission check: the owning app's writer, or the by-hand path above)."""
     with transaction.atomic():
         member, _ = ThreadMember.objects.get_or_create(thread=thread, user=user, defaults={"added_by": added_by})
         _ensure_read_states(thread, [user])
@@ -324,7 +363,8 @@ def message_edit(*, message: Message, user, body: str) -> Message:
 
 
 def message_delete(*, message: Message, user) -> Message:
-    """The author (or a manager) deletes a message: its text is removed, a marker stays."""
+    """The author (or a manager, except in a coaching thread) deletes a message: its text is
+    removed, a marker stays."""
     policy.require(user, "discussion.delete_message", message)
     if message.deleted_at is not None:
         return message

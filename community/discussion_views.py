@@ -68,7 +68,8 @@ def thread_context(request: HttpRequest, thread: Thread, *, count: int, form=Non
         "form": form,
         "reply_to": reply_to,
         "can_post": policy.allowed(request.user, "discussion.post", thread),
-        "is_manager": policy.allowed(request.user, "discussion.delete_message", Message()),
+        # May delete other people's messages here (managers; in a coaching thread nobody may).
+        "is_manager": policy.allowed(request.user, "discussion.delete_message", Message(thread=thread)),
     }
 
 

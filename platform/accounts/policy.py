@@ -151,6 +151,24 @@ def thread_is_open(user, thread) -> bool:
     return thread is not None and getattr(thread, "archived_at", None) is None
 
 
+def _coaching(thread) -> bool:
+    return thread is not None and getattr(thread, "kind", None) == "mentorship"
+
+
+@rules.predicate
+def is_coaching_thread(user, thread) -> bool:
+    """A mentorship's coaching thread: its members follow the mentorship, never a manual change."""
+    return _coaching(thread)
+
+
+@rules.predicate
+def in_coaching_thread(user, message) -> bool:
+    """The message belongs to a coaching thread (private to the pair: no manager moderates it)."""
+    if message is None or getattr(message, "thread_id", None) is None:
+        return False
+    return _coaching(message.thread)
+
+
 rule(
     "discussion.view_thread",
     can_see_thread,
@@ -158,9 +176,17 @@ rule(
 )
 rule("discussion.post", can_see_thread & thread_is_open, "You cannot post in this discussion.")
 rule("discussion.edit_message", is_author, "Only the author can edit a message.")
-rule("discussion.delete_message", is_author | is_manager, "Only the author or a manager can delete a message.")
+rule(
+    "discussion.delete_message",
+    is_author | (is_manager & ~in_coaching_thread),
+    "Only the author or a manager can delete a message (in a coaching thread, only its author).",
+)
 rule("discussion.create_room", is_manager, "Only managers can open team rooms.")
-rule("discussion.manage_members", is_manager, "Only managers can change who is in a discussion.")
+rule(
+    "discussion.manage_members",
+    is_manager & ~is_coaching_thread,
+    "Only managers can change who is in a discussion; a coaching thread's members follow its mentorship.",
+)
 
 
 # --- Search --------------------------------------------------------------------------------

@@ -80,14 +80,60 @@ def test_api_permissions_validation_and_rate_limit(api_for, coach_thread, room, 
     assert limited.status_code == 429 and limited["Retry-After"]
 
 
-def test_members_endpoints_for_managers(api_for, coach_thread, manager, newhire, outsider):
-    services.thread_add_member(thread=coach_thread, user=manager)
+def _coaching(mentor, mentee, *also):
+    """A real coaching thread: private, attached to an active mentorship."""
+    from django.utils import timezone
+
+    from mentoring.models import Mentorship
+
+    now = timezone.now()
+    mentorship = Mentorship.objects.create(
+        mentee=mentee,
+        mentor=mentor,
+        status=Mentorship.Status.ACTIVE,
+        requested_by=mentee,
+        started_at=now,
+        responded_at=now,
+    )
+    return services.thread_create_private(
+        title=f"Coaching: {mentee.name} & {mentor.name}", members=[mentor, mentee, *also], parent=mentorship
+    )
+
+
+def test_members_endpoints_for_managers_on_a_private_room(api_for, manager, newhire, outsider):
+    """A private room (not a coaching thread): a manager who is a member decides who is in it."""
+    room = services.thread_create_room(title="leadership", is_private=True, members=[newhire], created_by=manager)
     api = api_for(manager)
-    assert api.post(f"/api/v1/threads/{coach_thread.pk}/members", {"username": "outsider"}).status_code == 201
-    assert "outsider" in [m["username"] for m in api.get(f"/api/v1/threads/{coach_thread.pk}/members").json()["items"]]
-    assert api_for(newhire).delete(f"/api/v1/threads/{coach_thread.pk}/members/outsider").status_code == 403
-    assert api.delete(f"/api/v1/threads/{coach_thread.pk}/members/outsider").status_code == 204
-    assert api_for(outsider).get(f"/api/v1/threads/{coach_thread.pk}").status_code == 403
+    assert api.post(f"/api/v1/threads/{room.pk}/members", {"username": "outsider"}).status_code == 201
+    assert "outsider" in [m["username"] for m in api.get(f"/api/v1/threads/{room.pk}/members").json()["items"]]
+    assert api_for(newhire).delete(f"/api/v1/threads/{room.pk}/members/outsider").status_code == 403
+    assert api.delete(f"/api/v1/threads/{room.pk}/members/outsider").status_code == 204
+    assert api_for(outsider).get(f"/api/v1/threads/{room.pk}").status_code == 403
+
+
+def test_a_coaching_threads_members_follow_its_mentorship_not_the_api(api_for, mentor, newhire, manager, outsider):
+    """Even a manager who is a member (the mentee agreed) cannot add anyone or remove the pair."""
+    thread = _coaching(mentor, newhire, manager)
+    url = f"/api/v1/threads/{thread.pk}/members"
+    for user in (manager, mentor):
+        added = api_for(user).post(url, {"username": "outsider"})
+        assert added.status_code == 409 and "membership follows the mentorship" in added.json()["detail"]
+        removed = api_for(user).delete(f"{url}/newhire")
+        assert removed.status_code == 409 and "membership follows the mentorship" in removed.json()["detail"]
+    assert api_for(outsider).post(url, {"username": "outsider"}).status_code == 403  # not even told why
+    assert sorted(m["username"] for m in api_for(mentor).get(url).json()["items"]) == ["manager", "mentor", "newhire"]
+    assert api_for(outsider).get(f"/api/v1/threads/{thread.pk}").status_code == 403
+
+
+def test_in_a_coaching_thread_only_the_author_deletes_a_message(api_for, client_for, mentor, newhire, manager):
+    thread = _coaching(mentor, newhire, manager)
+    m, _ = services.message_post(thread=thread, author=mentor, body="Notes from our call")
+    assert api_for(manager).delete(f"/api/v1/threads/{thread.pk}/messages/{m.pk}").status_code == 403
+    assert api_for(manager).patch(f"/api/v1/threads/{thread.pk}/messages/{m.pk}", {"body": "x"}).status_code == 403
+    page = client_for(manager).get(f"/discussions/{thread.pk}/")
+    assert page.status_code == 200 and f"/messages/{m.pk}/delete/" not in page.content.decode()
+    assert client_for(manager).get(f"/discussions/{thread.pk}/messages/{m.pk}/delete/").status_code == 403
+    assert api_for(mentor).delete(f"/api/v1/threads/{thread.pk}/messages/{m.pk}").status_code == 200
 
 
 def test_thread_list_and_read_endpoint(api_for, room, coach_thread, newhire, mentor):
