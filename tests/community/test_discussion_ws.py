@@ -193,6 +193,75 @@ def test_removed_member_stops_receiving_at_once(coach_thread, mentor, newhire, m
     run(scenario)
 
 
+def _drop_the_kick(monkeypatch):
+    """The channel layer is at-most-once: here the removal's kick frame never arrives."""
+    from community.consumers import ThreadConsumer
+
+    async def lost(self, event):
+        return None
+
+    monkeypatch.setattr(ThreadConsumer, "thread_kick", lost)
+
+
+async def _closed_for_good(comm) -> None:
+    """The connection says it lost access, closes with 4403, and sends nothing else."""
+    error = await comm.receive_json_from(timeout=3)
+    assert error["type"] == "error" and error["code"] == "removed", error
+    assert (await comm.receive_output(timeout=3)) == {"type": "websocket.close", "code": 4403}
+    assert await comm.receive_nothing(timeout=0.3)
+
+
+def test_a_removed_member_whose_kick_was_lost_gets_no_further_private_event(monkeypatch, coach_thread, mentor, newhire):
+    """The next event of the thread checks the membership first: nothing private is delivered."""
+    _drop_the_kick(monkeypatch)
+
+    async def scenario():
+        m, n = communicator(coach_thread.pk, user=mentor), communicator(coach_thread.pk, user=newhire)
+        try:
+            await join(m, last_seq=0)
+            await join(n, last_seq=0)
+            await receive(n, "replayed")
+            await nothing_but_hints(n)
+            await database_sync_to_async(services.thread_remove_member)(thread=coach_thread, user=newhire)
+            await m.send_json_to({"type": "message", "client_id": "m-1", "body": "Private note for the file."})
+            await receive(m, "ack")
+            await _closed_for_good(n)  # neither the presence update nor the message reached her
+        finally:
+            await m.disconnect()
+            await n.disconnect()
+
+    run(scenario)
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [{"type": "resume", "last_seq": 0}, {"type": "hello", "v": 1, "last_seq": 0}, {"type": "read"}, {"type": "typing"}],
+    ids=["resume", "hello", "read", "typing"],
+)
+def test_a_removed_member_whose_kick_was_lost_is_closed_on_resume_read_and_typing(
+    monkeypatch, coach_thread, mentor, newhire, frame
+):
+    """Every frame that reads or touches the thread asks the policy again, so a resume after the
+    removal replays nothing (here every broadcast of the removal is lost, not only the kick)."""
+
+    async def scenario():
+        n = communicator(coach_thread.pk, user=newhire)
+        try:
+            await join(n, last_seq=0)
+            await receive(n, "replayed")
+            await nothing_but_hints(n)
+            with monkeypatch.context() as lost:
+                lost.setattr(services, "_group_send", lambda group, event: None)
+                await database_sync_to_async(services.thread_remove_member)(thread=coach_thread, user=newhire)
+                await post(thread=coach_thread, author=mentor, body="Said after she left")
+            await n.send_json_to(frame)
+            await _closed_for_good(n)
+        finally:
+            await n.disconnect()
+
+    run(scenario)
+
+
 def test_rate_limit_answers_an_error_frame(settings, room, newhire):
     settings.DISCUSSION_LIMITS = {"messages_per_minute": 3}
 
