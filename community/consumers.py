@@ -359,6 +359,8 @@ class ThreadConsumer(AsyncWebsocketConsumer):
                     "history_url": f"/api/v1/threads/{self.thread.pk}/messages?recent={limit('page_messages')}",
                 }
             )
+            # As after a replay: the live stream continues above `last_seq`.
+            await self.send_json({"type": "replayed", "v": PROTOCOL_VERSION, "last_seq": self.watermark, "count": 0})
             return
         # Anything this connection already sent above `after` is sent again on request (a
         # resume asks for it explicitly); the live stream then continues above `through`.

@@ -98,12 +98,17 @@ def test_resume_frame_on_a_live_connection_and_resync_when_the_gap_is_too_large(
             await join(a, last_seq=0)
             resync = await receive(a, "resync")
             assert resync["last_seq"] == 5 and resync["history_url"].startswith(f"/api/v1/threads/{room.pk}/messages")
+            # hello → resync → replayed, as the protocol document says (then live frames).
+            assert (await receive(a, "replayed")) == {"type": "replayed", "v": 1, "last_seq": 5, "count": 0}
             await a.send_json_to({"type": "resume", "last_seq": 3})
             frames = [await receive(a, "message") for _ in range(2)]
             assert [f["message"]["seq"] for f in frames] == [4, 5]
             assert (await receive(a, "replayed"))["last_seq"] == 5
             await a.send_json_to({"type": "resume", "last_seq": 99})  # ahead of the thread
             assert (await receive(a, "resync"))["last_seq"] == 5
+            assert (await receive(a, "replayed")) == {"type": "replayed", "v": 1, "last_seq": 5, "count": 0}
+            await post(thread=room, author=rainmaker, body="Live after the resync")
+            assert (await receive(a, "message"))["message"]["seq"] == 6
         finally:
             await a.disconnect()
 
