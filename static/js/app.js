@@ -42,6 +42,14 @@
     window.setTimeout(() => { region.textContent = text; }, 50);
   }
 
+  /* Close codes 4400-4499 are the server's "no" (signed out, forbidden, not found, unsupported
+     version): never reconnect after them (docs/threads-protocol.md). 4429 (too many open
+     connections) is retried, slowly: closing another page frees a slot. */
+  const TOO_MANY = 4429;
+  function mayReconnect(code) {
+    return !(code >= 4400 && code < 4500) || code === TOO_MANY;
+  }
+
   /* A WebSocket that reconnects with backoff; `onOpen` runs after every (re)connect. */
   function reconnectingSocket(path, handlers) {
     const scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
@@ -58,9 +66,10 @@
       });
       socket.addEventListener("close", (event) => {
         handlers.onClose && handlers.onClose(event);
-        if (closedByUs || event.code === 4401 || event.code === 4403 || event.code === 4404) return;
+        if (closedByUs || !mayReconnect(event.code)) return;
         attempts += 1;
-        const delay = Math.min(30000, 500 * Math.pow(2, attempts)) + Math.random() * 400;
+        const backoff = event.code === TOO_MANY ? 30000 : Math.min(30000, 500 * Math.pow(2, attempts));
+        const delay = backoff + Math.random() * 400;
         window.setTimeout(connect, delay);
       });
     }
@@ -141,7 +150,7 @@
     });
   }
 
-  window.Rainmaker = { api, debounce, announce, reconnectingSocket, setupPreviews, getCookie };
+  window.Rainmaker = { api, debounce, announce, reconnectingSocket, mayReconnect, setupPreviews, getCookie };
 
   document.addEventListener("DOMContentLoaded", () => {
     setupNav();

@@ -266,7 +266,7 @@
         case "error":
           if (f.ref && pending.has(f.ref)) { giveBack(f.ref, f.detail); break; } // a refused send
           if (f.code === "removed" || f.code === "forbidden" && !f.ref) setStatus(f.detail, "closed");
-          else if (f.code === "too_many_connections") { setStatus(f.detail, "closed"); startPolling(); }
+          else if (f.code === "too_many_connections") startPolling(f.detail);
           else showError(f.detail);
           break;
         default:
@@ -295,9 +295,11 @@
       caughtUp(result.data.next_after);
       if (result.data.count > result.data.items.length) poll();
     }
-    function startPolling() {
+    function startPolling(reason) {
+      // The reason stays on screen (e.g. too many discussions open) until live updates return.
+      setStatus((reason ? reason + " Meanwhile new messages are checked every few seconds."
+        : "Live updates unavailable: checking for new messages every few seconds."), "polling");
       if (pollTimer) return;
-      setStatus("Live updates unavailable: checking for new messages every few seconds.", "polling");
       poll();
       pollTimer = setInterval(poll, POLL_MS);
     }
@@ -355,7 +357,11 @@
       onClose(event) {
         live = false;
         clearInterval(pingTimer);
-        if (event.code >= 4400 && event.code < 4500 && event.code !== 4429) { if (statusBox.dataset.state !== "closed") setStatus("Disconnected. Reload to continue.", "closed"); return; }
+        if (!window.Rainmaker.mayReconnect(event.code)) { if (statusBox.dataset.state !== "closed") setStatus("Disconnected. Reload to continue.", "closed"); return; }
+        if (event.code === 4429) { // polling until a slot frees; the status says why
+          if (statusBox.dataset.state !== "polling") startPolling("You have too many discussions open; close one to get live updates here.");
+          return;
+        }
         setStatus("Reconnecting… (messages you send are kept)", "connecting");
         setTimeout(() => { if (!live) startPolling(); }, 8000);
       },
