@@ -254,7 +254,15 @@ def _mentioned_users(body: str) -> list:
     return list(get_user_model().objects.filter(query, is_active=True))
 
 
+def _lock_person(user) -> None:
+    """Serialise one person's posts (or connections) across threads and processes (inside a
+    transaction). FOR NO KEY UPDATE: rows that merely reference the user (their notifications,
+    read states) are not blocked. SQLite's IMMEDIATE transactions serialise every writer anyway."""
+    list(get_user_model().objects.select_for_update(no_key=True).filter(pk=user.pk).values_list("pk", flat=True))
+
+
 def _check_rate(author) -> None:
+    """Inside the transaction, after `_lock_person(author)`: the count sees every committed post."""
     count, oldest = messages_in_last_minute(author)
     if count >= limit("messages_per_minute"):
         wait = 60 - (timezone.now() - oldest).total_seconds() if oldest else 60
@@ -291,14 +299,17 @@ def message_post(
         if existing is not None:
             return existing, False
     body = _clean_body(body)
-    _check_rate(author)
     mentioned = _mentioned_users(body)
     with transaction.atomic():
+        # Locks in one order: the author, then the thread. The author's lock makes the
+        # per-minute count exact under concurrency (two posts at once cannot both see 19).
+        _lock_person(author)
         locked, seq = _next_seq(thread.pk)
         if client_id:  # a concurrent retry may have won while we waited for the lock
             existing = messages_qs().filter(thread=thread, author=author, client_id=client_id).first()
             if existing is not None:
                 return existing, False
+        _check_rate(author)
         reply_to = None
         if reply_to_id is not None:
             reply_to = Message.objects.select_related("author").filter(pk=reply_to_id, thread=thread).first()
@@ -398,11 +409,13 @@ def connection_open(*, thread: Thread, user, channel_name: str) -> bool:
 
     now = timezone.now()
     ThreadConnection.objects.filter(seen_at__lt=now - timedelta(hours=1)).delete()  # crashed processes
-    if live_connections(user) >= limit("connections_per_user"):
-        return False
-    ThreadConnection.objects.update_or_create(
-        channel_name=channel_name, defaults={"thread": thread, "user": user, "seen_at": now}
-    )
+    with transaction.atomic():
+        _lock_person(user)  # count-then-insert, one connection at a time per person
+        if live_connections(user) >= limit("connections_per_user"):
+            return False
+        ThreadConnection.objects.update_or_create(
+            channel_name=channel_name, defaults={"thread": thread, "user": user, "seen_at": now}
+        )
     return True
 
 
