@@ -33,8 +33,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts import policy
-from core.markdown import find_mentions, render_markdown
-from core.tasks import enqueue_on_commit
+from core.markdown import find_mentions, plain_text, render_markdown
+from notifications.services import notify
 
 from . import discussion
 from .discussion_selectors import PROTOCOL_VERSION, limit, message_payload, messages_in_last_minute, messages_qs
@@ -335,10 +335,8 @@ def message_post(
         _mark_read_locked(thread.pk, author, seq)
         thread.last_seq, thread.last_message_at = seq, now
         broadcast_on_commit(thread.group_name, {"type": "thread.event", "frame": _frame("message", message)})
-        if mentioned or locked.is_private:  # nothing to notify otherwise: no task row per message
-            from .discussion_tasks import notify_message
-
-            enqueue_on_commit(notify_message, message.pk, [u.pk for u in mentioned])
+        if mentioned or locked.is_private:  # nothing to notify otherwise
+            _notify_on_commit(message.pk, [u.pk for u in mentioned])
     return message, True
 
 
@@ -367,9 +365,7 @@ def message_edit(*, message: Message, user, body: str) -> Message:
         )
         new_mentions = [u.pk for u in mentioned if u.pk not in before]
         if new_mentions:
-            from .discussion_tasks import notify_message
-
-            enqueue_on_commit(notify_message, message.pk, new_mentions, only_mentions=True)
+            _notify_on_commit(message.pk, new_mentions, only_mentions=True)
     return message
 
 
@@ -391,6 +387,69 @@ def message_delete(*, message: Message, user) -> Message:
             Thread(pk=message.thread_id).group_name, {"type": "thread.event", "frame": _frame("delete", message)}
         )
     return message
+
+
+# --- Notifications ------------------------------------------------------------------------
+
+
+def _notify_on_commit(message_id: int, mentioned_ids: list[int], *, only_mentions: bool = False) -> None:
+    """Notify in this process once the message is committed (robust: a failure is logged, the
+    post stands). Bounded work: at most MAX_MENTIONS mentions plus a private thread's members."""
+    transaction.on_commit(
+        lambda: message_notify(message_id=message_id, mentioned_ids=mentioned_ids, only_mentions=only_mentions),
+        robust=True,
+    )
+
+
+def message_notify(*, message_id: int, mentioned_ids: list[int], only_mentions: bool = False) -> int:
+    """@mentions notify the people named (if they can see the thread); in private threads the
+    other members hear of new messages once per unread batch (not once per message).
+
+    Runs in the posting process after the commit (see `_notify_on_commit`), so the bell's push
+    leaves from the process that serves the pages."""
+    message = Message.objects.select_related("thread", "author").filter(pk=message_id).first()
+    if message is None or message.deleted_at is not None:
+        return 0
+    thread, author = message.thread, message.author
+    who = author.name if author else "Someone"
+    excerpt = plain_text(message.body, 200)
+    url = message.get_absolute_url()
+    sent = 0
+    mentioned = list(get_user_model().objects.filter(pk__in=mentioned_ids, is_active=True))
+    for user in mentioned:
+        if not policy.allowed(user, "discussion.view_thread", thread):
+            continue  # never leak a private thread through a mention
+        if notify(
+            recipient=user,
+            kind="mention",
+            title=f"{who} mentioned you in {thread.title}",
+            url=url,
+            actor=author,
+            body=excerpt,
+            dedupe_key=f"thread-mention-{message.pk}-{user.pk}",
+        ):
+            sent += 1
+    if only_mentions or not thread.is_private:
+        return sent
+    skip = {u.pk for u in mentioned} | ({author.pk} if author else set())
+    states = ThreadReadState.objects.filter(thread=thread, user__thread_memberships__thread=thread).select_related(
+        "user"
+    )
+    for state in states:
+        if state.user_id in skip or not state.user.is_active:
+            continue
+        # One notification per batch of unread messages: the key changes once they read.
+        if notify(
+            recipient=state.user,
+            kind="thread.message",
+            title=f"{who} wrote in {thread.title}",
+            url=url,
+            actor=author,
+            body=excerpt,
+            dedupe_key=f"thread-{thread.pk}-user-{state.user_id}-after-{state.last_read_seq}",
+        ):
+            sent += 1
+    return sent
 
 
 # --- Read state, presence -----------------------------------------------------------------

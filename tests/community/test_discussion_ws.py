@@ -10,7 +10,7 @@ from channels.db import database_sync_to_async
 from community import discussion_services as services
 from community.models import Message
 
-from .conftest import communicator, join, nothing_but_hints, receive
+from .conftest import bell, communicator, join, nothing_but_hints, receive
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -265,6 +265,53 @@ def test_a_removed_member_whose_kick_was_lost_is_closed_on_resume_read_and_typin
             await n.disconnect()
 
     run(scenario)
+
+
+@pytest.fixture
+def worker_elsewhere(settings):
+    """Tasks are queued for a worker process that never runs here (as in `make run`, where the
+    worker's pushes reach only its own in-memory channel layer); records what was queued."""
+    from django_tasks.signals import task_enqueued
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    queued: list[str] = []
+
+    def record(sender, task_result, **kwargs):
+        queued.append(task_result.task.module_path)
+
+    task_enqueued.connect(record)
+    yield queued
+    task_enqueued.disconnect(record)
+
+
+def test_a_mention_rings_the_bell_live_from_the_web_process(worker_elsewhere, coach_thread, mentor, newhire, rainmaker):
+    """@mentions and a private thread's new-message notices are created by the process that
+    took the message, after the commit, so the bell hears them even with a process-local
+    channel layer; nothing is left for the worker."""
+
+    async def scenario():
+        nina_bell, marcus_bell = bell(newhire), bell(rainmaker)
+        sofia = communicator(coach_thread.pk, user=mentor)
+        try:
+            assert (await nina_bell.connect())[0] and (await marcus_bell.connect())[0]
+            await join(sofia, last_seq=0)
+            await sofia.send_json_to({"type": "message", "client_id": "s-1", "body": "@newhire how did the call go?"})
+            await receive(sofia, "ack")
+            rung = await nina_bell.receive_json_from(timeout=3)
+            assert rung["type"] == "notification" and rung["kind"] == "mention"
+            assert rung["title"] == "Sofia Lindqvist mentioned you in Coaching: Nina and Sofia"
+            assert await nina_bell.receive_nothing(timeout=0.3)  # the mention, not also a second notice
+            # A mention of someone outside the private thread rings nothing.
+            await sofia.send_json_to({"type": "message", "client_id": "s-2", "body": "Ask @rainmaker about it"})
+            await receive(sofia, "ack")
+            assert await marcus_bell.receive_nothing(timeout=0.5)
+        finally:
+            await nina_bell.disconnect()
+            await marcus_bell.disconnect()
+            await sofia.disconnect()
+
+    run(scenario)
+    assert "community.discussion_tasks.notify_message" not in worker_elsewhere
 
 
 def test_rate_limit_answers_an_error_frame(settings, room, newhire):
