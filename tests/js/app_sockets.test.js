@@ -1,11 +1,15 @@
 /* static/js/app.js: which closes reconnect (docs/threads-protocol.md: none after 44xx except
-   4429), and how slowly. Run: node tests/js/app_sockets.test.js */
+   4429), and how slowly; the bell reads its count again after a reconnect and when the tab
+   comes back. Run: node tests/js/app_sockets.test.js */
 "use strict";
 const assert = require("assert");
-const { fakeTimers, makeDocument, load } = require("./fake_dom");
+const { El, fakeTimers, makeDocument, load, settle } = require("./fake_dom");
 
-function site() {
+function site(options) {
   const timers = fakeTimers();
+  const document = makeDocument();
+  const fetches = [];
+  const clock = { now: 1_000_000 };
   const sockets = [];
   class FakeSocket {
     constructor(url) { this.url = url; this.listeners = {}; this.readyState = 0; this.sent = []; sockets.push(this); }
@@ -17,7 +21,15 @@ function site() {
   FakeSocket.OPEN = 1;
   FakeSocket.CLOSED = 3;
   const context = {
-    document: makeDocument(),
+    document,
+    fetches,
+    clock,
+    fetch: async (url, init) => {
+      fetches.push(url);
+      return { ok: true, status: 200, json: async () => (options && options.answer) || {} };
+    },
+    Date: { now: () => clock.now },
+    CustomEvent: class { constructor(type, init) { this.type = type; this.detail = init && init.detail; } },
     location: { protocol: "http:", host: "testserver" },
     WebSocket: FakeSocket,
     setTimeout: timers.setTimeout,
@@ -28,8 +40,11 @@ function site() {
     JSON,
   };
   context.window = context;
+  const windowEvents = new El("window");
+  context.addEventListener = (type, fn) => windowEvents.addEventListener(type, fn);
+  if (options && options.bell) document.sel["[data-bell]"] = options.bell;
   load("static/js/app.js", context);
-  return { R: context.Rainmaker, timers, sockets };
+  return { R: context.Rainmaker, timers, sockets, document, fetches, clock, windowEvents };
 }
 
 function noReconnectAfterTheServersNo() {
@@ -82,8 +97,66 @@ function closedByThePageStaysClosed() {
   assert.strictEqual(timers.pending.size, 0);
 }
 
-for (const test of [noReconnectAfterTheServersNo, reconnectsAfterADropWithBackoff, tooManyConnectionsIsRetriedSlowly,
-                    closedByThePageStaysClosed]) {
-  test();
-  console.log("ok", test.name);
+function aBell(count) {
+  const bell = new El("a");
+  const counter = new El("span");
+  counter.textContent = String(count);
+  counter.hidden = count === 0;
+  bell.sel = { ".bell__count": counter };
+  return { bell, counter };
 }
+
+async function theBellReadsItsCountAgainAfterAReconnect() {
+  const { bell, counter } = aBell(1);
+  const s = site({ bell, answer: { count: 4, items: [] } });
+  s.document.dispatch("DOMContentLoaded");
+  const [socket] = s.sockets;
+  assert.strictEqual(socket.url, "ws://testserver/ws/notifications/");
+  socket.emit("open");
+  await settle();
+  assert.deepStrictEqual(s.fetches, [], "the rendered count is fresh: no request on the first open");
+  socket.emit("message", { data: JSON.stringify({ type: "notification", title: "Marcus answered" }) });
+  assert.strictEqual(counter.textContent, "2");
+  socket.emit("close", { code: 1006 });
+  s.timers.run();
+  s.sockets[1].emit("open");
+  await settle();
+  assert.deepStrictEqual(s.fetches, ["/api/v1/notifications?unread=true&page_size=1"]);
+  assert.strictEqual(counter.textContent, "4");
+  assert.strictEqual(counter.hidden, false);
+  assert.strictEqual(bell.getAttribute("aria-label"), "4 unread notifications");
+}
+
+async function theBellReadsItsCountAgainWhenTheTabComesBack() {
+  const { bell, counter } = aBell(0);
+  const s = site({ bell, answer: { count: 3, items: [] } });
+  s.document.dispatch("DOMContentLoaded");
+  s.document.dispatch("visibilitychange");
+  await settle();
+  assert.deepStrictEqual(s.fetches, [], "not within 15 s of the page load");
+  s.clock.now += 20000;
+  s.document.visibilityState = "hidden";
+  s.document.dispatch("visibilitychange");
+  await settle();
+  assert.deepStrictEqual(s.fetches, [], "not while the tab is hidden");
+  s.document.visibilityState = "visible";
+  s.document.dispatch("visibilitychange");
+  s.windowEvents.dispatch("focus"); // both fire when you come back: one request
+  await settle();
+  assert.strictEqual(s.fetches.length, 1);
+  assert.strictEqual(counter.textContent, "3");
+  assert.strictEqual(counter.hidden, false);
+  s.windowEvents.dispatch("pageshow", { persisted: true }); // restored from the back/forward cache
+  await settle();
+  assert.strictEqual(s.fetches.length, 2);
+  assert.strictEqual(s.timers.pending.size, 0, "no polling loop");
+}
+
+(async () => {
+  for (const test of [noReconnectAfterTheServersNo, reconnectsAfterADropWithBackoff, tooManyConnectionsIsRetriedSlowly,
+                      closedByThePageStaysClosed, theBellReadsItsCountAgainAfterAReconnect,
+                      theBellReadsItsCountAgainWhenTheTabComesBack]) {
+    await test();
+    console.log("ok", test.name);
+  }
+})().catch((error) => { console.error(error); process.exit(1); });

@@ -43,6 +43,7 @@ class El {
   querySelectorAll(selector) { return this.all[selector] || []; }
   addEventListener(type, fn) { (this.listeners[type] = this.listeners[type] || []).push(fn); }
   dispatch(type, event) { (this.listeners[type] || []).forEach((fn) => fn(event || {})); }
+  dispatchEvent(event) { this.dispatch(event.type, event); return true; }
   requestSubmit() { this.dispatch("submit", { preventDefault() {} }); }
 }
 
@@ -72,6 +73,7 @@ function makeDocument() {
   doc.cookie = "csrftoken=test";
   doc.createElement = (tag) => new El(tag);
   doc.createTextNode = (text) => ({ textContent: text });
+  doc.getElementById = (id) => doc.sel["#" + id] || null;
   return doc;
 }
 
