@@ -169,11 +169,26 @@ def create_room(request: HttpRequest, payload: RoomIn):
     response={200: list[ThreadOut], **COMMON_ERRORS},
     summary="Recently active discussions of techniques and questions",
 )
-def recent_threads(request: HttpRequest, limit: int = Query(12, ge=1, le=50)):
-    """Public discussions attached to pages you may see, most recently active first (as on /discussions/)."""
+@paginate
+def recent_threads(
+    request: HttpRequest,
+    limit: int = Query(12, ge=1, le=50, description="How many of the most recently active discussions to list."),
+):
+    """Public discussions attached to pages you may see, most recently active first (as on
+    /discussions/): the latest `limit` of them, paginated like every list."""
     user = request.auth
     threads = selectors.recent_discussions(kinds=(ThreadKind.TECHNIQUE, ThreadKind.QUESTION), count=limit)
     return [_thread_out(t, with_parent=True) for t in threads if t.parent_visible_to(user)]
+
+
+def _parent(request: HttpRequest, kind: str, object_id: int):
+    entry = discussion.get_kind(kind)
+    if entry is None or entry.private:
+        raise Http404("Discussions hang off techniques and questions: use kind technique or question.")
+    parent = apps.get_model(entry.model).objects.filter(pk=object_id).first()
+    if parent is None or not entry.visible(request.auth, parent):
+        raise Http404(f"There is no such {kind}.")
+    return parent
 
 
 @router.get(
@@ -182,17 +197,33 @@ def recent_threads(request: HttpRequest, limit: int = Query(12, ge=1, le=50)):
     summary="The discussion thread of a technique or a question",
 )
 def thread_about(request: HttpRequest, kind: str, object_id: int):
-    """`kind` is `technique` or `question`; the thread is created on first use, as its page does.
-    404 when the page does not exist or is not visible to you. Coaching threads are in `GET /threads`."""
-    entry = discussion.get_kind(kind)
-    if entry is None or entry.private:
-        raise Http404("Discussions hang off techniques and questions: use kind technique or question.")
-    parent = apps.get_model(entry.model).objects.filter(pk=object_id).first()
-    if parent is None or not entry.visible(request.auth, parent):
-        raise Http404(f"There is no such {kind}.")
-    thread = discussion_services.thread_for_object(parent)
+    """`kind` is `technique` or `question`. Reading changes nothing: a page whose discussion
+    nobody opened yet answers 404 (saying so); `POST` to the same path opens it. 404 as well when
+    the page does not exist or is not visible to you. Coaching threads are in `GET /threads`."""
+    parent = _parent(request, kind, object_id)
+    thread = discussion_services.thread_for_object(parent, create=False)
+    if thread is None:
+        raise Http404(f"Nobody has opened the discussion of this {kind} yet; POST to this path to open it.")
     policy.require(request.auth, "discussion.view_thread", thread)
     return _thread_out(thread, with_parent=True, unread=selectors.unread_in(thread=thread, user=request.auth))
+
+
+@router.post(
+    "/about/{kind}/{object_id}",
+    response={200: ThreadOut, 201: ThreadOut, **COMMON_ERRORS},
+    summary="Open the discussion thread of a technique or a question",
+)
+def open_thread_about(request: HttpRequest, kind: str, object_id: int):
+    """Whoever may see the page may open its discussion (as its page does): 201 with the new
+    thread, or 200 with the one that exists."""
+    parent = _parent(request, kind, object_id)
+    existing = discussion_services.thread_for_object(parent, create=False)
+    thread = existing or discussion_services.thread_for_object(parent, created_by=request.auth)
+    policy.require(request.auth, "discussion.view_thread", thread)
+    status, thread = created_or_existing(thread, existing is None)
+    return Status(
+        status, _thread_out(thread, with_parent=True, unread=selectors.unread_in(thread=thread, user=request.auth))
+    )
 
 
 @router.get("/{thread_id}", response={200: ThreadOut, **COMMON_ERRORS}, summary="One thread")
