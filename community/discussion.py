@@ -149,7 +149,7 @@ def register_builtin_kinds() -> None:
         url=lambda question: question.get_absolute_url(),
         title=lambda question: question.title,
     )
-    # Mentorships (issue 6) register their own rule from the mentoring app; this default keeps
-    # coaching threads members-only until then.
+    # The mentoring app registers "mentorship" with its own title and URL (mentoring/apps.py);
+    # this fallback keeps coaching threads members-only should it not be installed.
     if "mentorship" not in _KINDS:
         register_parent_kind("mentorship", model="mentoring.mentorship", private=True)

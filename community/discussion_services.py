@@ -6,7 +6,7 @@ numbers are unique, increasing, and commit in order. Live delivery happens only 
 commit (`transaction.on_commit`) and is best effort: the channel layer may drop a frame,
 clients that notice a gap resume from the database, which is the log.
 
-Other apps call these at merge time (no import of their models here):
+Other apps attach threads with these (no import of their models here):
 - `thread_for_object(obj)` for a public discussion on a technique or a question;
 - `thread_create_private(title=..., members=[...], parent=mentorship)` for coaching;
 - `thread_add_member` / `thread_remove_member` (removal kicks live connections at once): the

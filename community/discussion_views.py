@@ -216,7 +216,7 @@ def message_delete(request: HttpRequest, thread_id: int, message_id: int) -> Htt
     return render(request, "community/discussion/delete.html", {"message": message})
 
 
-# --- The panel on technique (and, after merge, question) pages --------------------------------
+# --- The panel on technique, question and mentorship pages -----------------------------------
 
 
 def panel_section(request: HttpRequest, subject: Any) -> dict | None:

@@ -253,7 +253,7 @@ def test_thread_page_query_count_is_constant(client_for, room, newhire, django_a
     assert page.content.decode().count('class="msg') >= 50
 
 
-# --- Sections: the panel under a technique (and a question after merge) -------------------
+# --- Sections: the panel under a technique, a question and a mentorship --------------------
 
 
 def _render_slot(slot: str, user, subject):
@@ -277,7 +277,7 @@ def test_technique_section_renders_the_live_panel(make_technique, rainmaker, new
 
 
 def test_technique_section_on_a_minimal_page_render(make_technique, rainmaker, newhire):
-    """What the technique template will do after merge: loop over the section list."""
+    """The section list rendered the way page templates loop over it."""
     from django.template import Context, Template
 
     technique = make_technique(author=rainmaker)
@@ -302,13 +302,35 @@ def test_draft_technique_panel_hidden_from_others_and_question_slot_is_generic(m
 
 
 def test_mentorship_slot_shows_the_coaching_thread_to_its_members_only(mentor, newhire, outsider):
-    """After merge the mentorship page renders the "mentorship" slot; any model stands in here."""
+    """The "mentorship" slot is generic: any model stands in for the mentorship here."""
     parent = make_user("mentorship.stand.in")
     services.thread_create_private(title="Coaching: Nina and Sofia", members=[mentor, newhire], parent=parent)
     assert [s["key"] for s in _render_slot("mentorship", newhire, parent)] == ["discussion"]
     assert _render_slot("mentorship", outsider, parent) == []
     stranger = make_user("no.thread.yet")
     assert _render_slot("mentorship", newhire, stranger) == []  # never created on view
+
+
+def test_the_question_page_shows_its_live_discussion_panel(client_for, newhire, rainmaker):
+    """/questions/<id>/ renders the "question" section: the live panel, its no-JS form and history."""
+    from community.qa import services as qa
+
+    question = qa.question_create(
+        author=newhire,
+        title="How do I answer procurement's 20% discount ask?",
+        body="Procurement wants 20% off before signing; the champion says budget is there.",
+        route=False,
+    )
+    page = client_for(rainmaker).get(question.get_absolute_url())
+    assert page.status_code == 200
+    html = page.content.decode()
+    thread = Thread.objects.get(kind="question", object_id=question.pk)
+    assert 'class="card discussion-panel" id="discussion"' in html and f'data-thread="{thread.pk}"' in html
+    assert f'action="/discussions/{thread.pk}/post/"' in html and "No messages yet" in html
+    assert f'name="next" value="{question.get_absolute_url()}"' in html
+    services.message_post(thread=thread, author=rainmaker, body="Trade it for a **longer term**.")
+    html = client_for(newhire).get(question.get_absolute_url()).content.decode()
+    assert "<strong>longer term</strong>" in html
 
 
 def test_a_hidden_questions_discussion_is_closed_to_others_over_http(client_for, api_for, newhire, rainmaker, manager):
