@@ -91,3 +91,18 @@ def test_every_service_health_check_fits_what_the_service_does():
 
 def test_healthcheck_script_exists():
     assert (ROOT / "scripts" / "healthcheck.py").exists()
+
+
+def test_the_media_volume_is_mounted_where_the_image_made_it_the_app_users():
+    """A new named volume copies the ownership of the image's folder: it must be the app user's."""
+    from django.conf import settings
+
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    setup = dockerfile[dockerfile.index("mkdir -p /app/media") :]
+    assert "chown -R app:app /app" in setup.split("USER app")[0]
+    assert dockerfile.index("mkdir -p /app/media") < dockerfile.index("USER app")
+    assert "WORKDIR /app" in dockerfile and Path(settings.MEDIA_ROOT) == settings.BASE_DIR / "media"
+    services = compose()["services"]
+    for name in ("web", "worker"):
+        assert "media:/app/media" in services[name]["volumes"], name
+    assert "media" in compose()["volumes"]

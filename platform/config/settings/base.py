@@ -239,6 +239,9 @@ WAGTAIL_SITE_NAME = "Rainmaker"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "pdf", "pptx", "txt", "xlsx"]
+# Documents are always streamed by /documents/<id>/<filename> (collection privacy applies),
+# never from /media/; image renditions are served from /media/images/ (core/media.py).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_USER_EDIT_FORM = "accounts.forms.WagtailUserEditForm"
 WAGTAIL_USER_CREATION_FORM = "accounts.forms.WagtailUserCreationForm"
 WAGTAIL_USER_CUSTOM_FIELDS = ["display_name"]
