@@ -74,7 +74,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     # Django
-    "django.contrib.admin",
+    "config.apps.SuperuserAdminConfig",  # django.contrib.admin, for superusers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
