@@ -123,8 +123,10 @@ TEMPLATES = [
 ]
 
 # --- Database ---------------------------------------------------------------------------
+# An empty DATABASE_URL counts as unset (production refuses both, see production.py). Not kept
+# as a setting of its own: it holds the password (DATABASES' PASSWORD is masked on debug pages).
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": env.db_url_config(env("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
