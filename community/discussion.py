@@ -127,11 +127,11 @@ def question_visible(user, question) -> bool:
 
 def technique_visible(user, page) -> bool:
     """A published technique: every signed-in member; a draft: its author and managers."""
-    if not _active(user):
-        return False
+    from accounts import policy
+
     if getattr(page, "live", False):
-        return True
-    return page.author_id == user.pk or bool(user.is_manager or user.is_superuser)
+        return policy.allowed(user, "techniques.view", page)
+    return policy.allowed(user, "techniques.view_draft", page)
 
 
 def register_builtin_kinds() -> None:

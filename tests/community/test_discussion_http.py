@@ -301,6 +301,22 @@ def test_draft_technique_panel_hidden_from_others_and_question_slot_is_generic(m
     assert sections.render("question", RequestFactory().get("/"), None) == []
 
 
+def test_a_techniques_discussion_follows_the_techniques_policy_rules(make_technique, rainmaker, newhire, manager):
+    """technique_visible asks techniques.view (published) and techniques.view_draft (drafts)."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from community.discussion import technique_visible
+
+    live = make_technique(author=rainmaker)
+    draft = make_technique(author=rainmaker, live=False, title="Unpublished idea")
+    root = make_user("root", is_superuser=True)
+    assert all(technique_visible(u, live) for u in (newhire, rainmaker, manager, root))
+    assert not technique_visible(AnonymousUser(), live)
+    assert [technique_visible(u, draft) for u in (rainmaker, manager, root, newhire)] == [True, True, True, False]
+    rainmaker.is_active = False
+    assert not technique_visible(rainmaker, draft) and not technique_visible(rainmaker, live)
+
+
 def test_mentorship_slot_shows_the_coaching_thread_to_its_members_only(mentor, newhire, outsider):
     """The "mentorship" slot is generic: any model stands in for the mentorship here."""
     parent = make_user("mentorship.stand.in")
