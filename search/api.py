@@ -22,7 +22,9 @@ class SearchParams(Schema):
     evidence: list[str] = Field([], description="Evidence labels: proven, promising, not_enough_data, ...")
     page: int = Field(1, ge=1, le=50)
     deal: str = Field("", max_length=40, description="One of your open deals: favour what worked in deals like it.")
-    deal_only: bool = Field(False, description="With `deal`: only what applies to that deal's stage and industry.")
+    deal_only: bool = Field(
+        False, description="With `deal`: only what applies to that deal's stage, industry and size band."
+    )
 
 
 class ResultOut(Schema):

@@ -480,15 +480,17 @@ class DatabaseBackend(SearchBackend):
     def _base(self, request: SearchRequest) -> QuerySet:
         qs = self.visible(request.principals)
         if request.deal and request.deal_filter:
+            # Narrow to the deal: a document without a stage, an industry or a size applies to
+            # any (a technique for every deal size); one that names some must name the deal's.
             deal = request.deal
             if deal.stage:
                 qs = qs.filter(Q(stage=deal.stage) | Q(stage=""))
-            if deal.industry:
-                # Documents for any industry (none listed) or for this one.
-                any_industry = Exists(
-                    SearchFacet.objects.using(self.using).filter(document=OuterRef("pk"), facet="industry")
-                )
-                qs = qs.filter(~any_industry | self._has_facet("industry", [deal.industry]))
+            for facet, value in (("industry", deal.industry), ("size", deal.size)):
+                if value:
+                    names_some = Exists(
+                        SearchFacet.objects.using(self.using).filter(document=OuterRef("pk"), facet=facet)
+                    )
+                    qs = qs.filter(~names_some | self._has_facet(facet, [value]))
         for key in request.exclude_keys:
             doc_type, object_id = split_key(key)
             qs = qs.exclude(doc_type=doc_type, object_id=object_id)

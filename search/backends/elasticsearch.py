@@ -176,6 +176,7 @@ class SearchDoc(ESDocument):
     personas = Keyword()
     tags = Keyword()
     industries = Keyword()
+    deal_sizes = Keyword()
     evidence = Keyword()
     votes = Integer()
     answers = Integer()
@@ -223,6 +224,7 @@ def to_source(doc: Document) -> dict[str, Any]:
         "personas": [t.value for t in doc.personas],
         "tags": [t.value for t in doc.tags],
         "industries": [t.value for t in doc.industries],
+        "deal_sizes": list(doc.deal_sizes),
         "evidence": doc.evidence.value if doc.evidence else None,
         "votes": doc.votes,
         "answers": doc.answers,
@@ -306,10 +308,11 @@ class RainmakerSearch(FacetedSearch):
         if request.deal and request.deal_filter:
             if request.deal.stage:
                 s = s.filter(Q("bool", should=[Q("term", stage=request.deal.stage), ~Q("exists", field="stage")]))
-            if request.deal.industry:
-                s = s.filter(
-                    Q("bool", should=[Q("term", industries=request.deal.industry), ~Q("exists", field="industries")])
-                )
+            # A document without a stage, an industry or a size applies to any deal (as in the
+            # database backend); one that names some must name the deal's.
+            for field, value in (("industries", request.deal.industry), ("deal_sizes", request.deal.size)):
+                if value:
+                    s = s.filter(Q("bool", should=[Q("term", **{field: value}), ~Q("exists", field=field)]))
         if request.exclude_keys:
             s = s.exclude("ids", values=list(request.exclude_keys))
         return s.source(SIGNAL_SOURCE).extra(track_total_hits=True)
