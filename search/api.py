@@ -27,6 +27,14 @@ class SearchParams(Schema):
     )
 
 
+class WithinOut(Schema):
+    type: str = Field(description="answer, or thread (a discussion under the page).")
+    id: int
+    url: str = Field(description="Its place on the result's page (an answer: /questions/<id>/#post-<answer id>).")
+    snippet: str = Field(description="HTML: escaped text with the matching words in <mark>.")
+    signal: str = Field(description="Its key signal: votes, accepted, messages.")
+
+
 class ResultOut(Schema):
     type: str
     id: int
@@ -34,6 +42,10 @@ class ResultOut(Schema):
     url: str
     snippet: str = Field(description="HTML: escaped text with the matching words in <mark>.")
     score: float
+    within: list[WithinOut] = Field(
+        description="What matched inside this result, best first: the answers of a question (and a "
+        "page's discussion) are shown within it rather than as results of their own."
+    )
 
 
 class FacetValueOut(Schema):
@@ -116,7 +128,18 @@ def search(request: HttpRequest, params: Query[SearchParams]):
     return {
         "total": results.total,
         "results": [
-            {"type": h.type, "id": h.id, "title": h.title, "url": h.url, "snippet": h.snippet_html, "score": h.score}
+            {
+                "type": h.type,
+                "id": h.id,
+                "title": h.title,
+                "url": h.url,
+                "snippet": h.snippet_html,
+                "score": h.score,
+                "within": [
+                    {"type": c.type, "id": c.id, "url": c.url, "snippet": c.snippet_html, "signal": c.signal}
+                    for c in h.children
+                ],
+            }
             for h in results.hits
         ],
         "facets": {
