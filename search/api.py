@@ -60,6 +60,10 @@ class SearchOut(Schema):
     results: list[ResultOut]
     facets: dict[str, list[FacetValueOut]]
     suggestion: str | None = Field(description="'Did you mean' text, when a correction looks likely.")
+    corrected_from: str | None = Field(
+        description="Set when nothing matched what was typed and the results are for `suggestion` "
+        "instead: the query as typed ('Showing results for <suggestion>. No results for <corrected_from>.')."
+    )
     page: int
     pages: int
     notice: str | None = Field(description="Set when results may be incomplete (backup index).")
@@ -147,6 +151,7 @@ def search(request: HttpRequest, params: Query[SearchParams]):
             for name, values in results.facets.items()
         },
         "suggestion": results.suggestion,
+        "corrected_from": results.corrected_from,
         "page": results.page,
         "pages": results.pages,
         "notice": results.notice,

@@ -46,7 +46,7 @@ def test_search_answers_the_documented_shape(content, newhire, api_for):
     response = api_for(newhire).get("/api/v1/search", {"q": "price"})
     assert response.status_code == 200
     body = response.json()
-    assert {"total", "results", "facets", "suggestion"} <= set(body)
+    assert {"total", "results", "facets", "suggestion", "corrected_from"} <= set(body)
     assert body["total"] == 3
     first = body["results"][0]
     assert set(first) == {"type", "id", "title", "url", "snippet", "score", "within"}
@@ -103,6 +103,12 @@ def test_did_you_mean_and_paging(content, newhire, api_for):
     assert body["total"] >= 1
     body = client.get("/api/v1/search", {"q": "pilott"}).json()
     assert body["suggestion"] == "pilot" and [r["id"] for r in body["results"]] == [3]
+    # Nothing matched what was typed: the results are for the correction, and the API says so.
+    assert body["corrected_from"] == "pilott"
+    # A suggestion for results that do match what was typed is only a "did you mean".
+    body = client.get("/api/v1/search", {"q": "price or pilott"}).json()
+    assert body["total"] == 3 and body["suggestion"] == "price or pilot" and body["corrected_from"] is None
+    assert client.get("/api/v1/search", {"q": "price"}).json()["corrected_from"] is None
     assert client.get("/api/v1/search", {"q": "price", "page": 2}).json()["results"] == []
 
 
