@@ -54,7 +54,7 @@ from elasticsearch.dsl import (
 from elasticsearch.dsl import Document as ESDocument
 
 from .. import conf
-from ..documents import Document, Signals, split_key
+from ..documents import Document, Signals, Visibility, split_key
 from ..models import SearchDocument, SearchFacet
 from ..querytext import ParsedQuery
 from ..ranking import blend, fold, lift, prior, type_weight
@@ -213,7 +213,10 @@ def to_source(doc: Document) -> dict[str, Any]:
     signals = Signals(
         votes=doc.votes, answers=doc.answers, accepted=doc.accepted, evidence_strength=doc.evidence_strength
     )
-    principals = doc.principals() or ["members"]
+    # Who may see it, exactly as the database backend decides: "members" only for a members'
+    # document; a restricted one only its listed users and roles, so a restricted document that
+    # lists nobody matches no searcher (never every member).
+    principals = ["members"] if doc.visibility == Visibility.MEMBERS else doc.principals()
     source = {
         "doc_type": doc.type,
         "object_id": doc.id,
@@ -239,7 +242,9 @@ def to_source(doc: Document) -> dict[str, Any]:
         "data": json.loads(json.dumps(doc.to_dict(), default=str)),
         "content_hash": doc.content_hash(),
     }
-    if not doc.body_only:  # answers are not completions of their own: their question is
+    # Answers are not completions of their own (their question is); nor is what nobody may see
+    # (a completion's contexts are its principals, and Elasticsearch 8 needs at least one).
+    if not doc.body_only and principals:
         source["suggest"] = {"input": completion_inputs(doc.title), "weight": 1 + max(0, int(prior(signals) * 100))}
     return source
 

@@ -117,6 +117,35 @@ def test_documents_carry_their_access_and_completion_inputs():
     assert completion_inputs("a b c d e f g h")[-1] == "f g h"
 
 
+def test_a_restricted_document_that_lists_nobody_is_never_widened_to_members():
+    nobody = to_source(doc("technique", 3, "Orphaned draft", visibility=Visibility.RESTRICTED))
+    assert nobody["principals"] == []  # matches no `terms` filter on principals: nobody finds it
+    assert "suggest" not in nobody  # and no completion (its contexts would be its principals)
+    body = search_body(request("orphaned", principals=["members", "user:1", "role:manager"]), mode="all")
+    assert body["query"]["bool"]["filter"][0] == {"terms": {"principals": ["members", "user:1", "role:manager"]}}
+
+
+@pytest.mark.django_db
+def test_who_may_see_a_document_is_the_same_in_both_backends(newhire, manager):
+    """For every kind of visibility and every kind of searcher, Elasticsearch's principals admit
+    exactly those the database backend shows the document to."""
+    superuser = make_user("root", is_superuser=True, is_staff=True)
+    documents = [
+        doc("technique", 1, "Visibility probe", visibility=Visibility.MEMBERS),
+        doc("technique", 2, "Visibility probe", visibility=Visibility.RESTRICTED, allowed_users=(newhire.pk,)),
+        doc("technique", 3, "Visibility probe", visibility=Visibility.RESTRICTED, allowed_roles=("manager",)),
+        doc("technique", 4, "Visibility probe", visibility=Visibility.RESTRICTED),  # lists nobody
+    ]
+    db = backends.database()
+    db.write(documents)
+    for user in (newhire, manager, superuser, None):
+        principals = selectors.principals_for(user)
+        in_database = set(db.visible(principals).values_list("object_id", flat=True))
+        in_elasticsearch = {d.id for d in documents if set(to_source(d)["principals"]) & set(principals)}
+        assert in_elasticsearch == in_database, user
+    assert 4 not in set(db.visible(selectors.principals_for(superuser)).values_list("object_id", flat=True))
+
+
 # --- Query bodies -----------------------------------------------------------------------------------
 
 
