@@ -57,7 +57,7 @@ class SearchRequest:
     principals: list[str]  # "members", "user:<id>", "role:<role>"; see selectors.principals_for
     filters: dict[str, list[str]] = field(default_factory=dict)
     deal: DealContext | None = None
-    deal_filter: bool = False  # narrow to the deal's stage and industry (else only boost)
+    deal_filter: bool = False  # narrow to the deal's stage, industry and size (else only boost)
     page: int = 1
     page_size: int = 10
     exclude_keys: tuple[str, ...] = ()
