@@ -266,12 +266,34 @@ def es_rebuild(*, progress: Callable | None = None, since=None) -> str:
     if es is None:
         return "not configured"
     progress = progress or (lambda items, desc, total: items)
+    since = since or timezone.now()
     total = SearchDocument.objects.count()
     name = es.rebuild(progress(stored_documents(), "Elasticsearch bulk", total), total=total)
-    if since is not None:
-        # Changes indexed while the new index was filling went to the old one: replay them.
-        es.write(list(stored_documents(SearchDocument.objects.filter(indexed_at__gte=since))))
-    return f"rebuilt as {name}"
+    # Changes indexed while the new index was filling went to the old one: replay them. Updates
+    # are re-sent; a document removed from the database index after the fill had streamed it
+    # is still in the new index, so whatever the new index holds that the database index no
+    # longer does is deleted (Elasticsearch is read first: a document added after that read is
+    # in the database set and is kept).
+    updated = list(stored_documents(SearchDocument.objects.filter(indexed_at__gte=since)))
+    in_es = set(es.indexed_hashes())
+    gone = sorted(in_es - set(backends.database().indexed_hashes()))
+    es.write(updated, gone)
+    return f"rebuilt as {name}" + (f", {len(gone)} removed during the fill" if gone else "")
+
+
+def es_fill_if_empty(*, progress: Callable | None = None) -> str:
+    """Fill Elasticsearch from the database index when its index is missing or empty (a new or
+    wiped cluster over existing data); otherwise leave it alone."""
+    es = backends.elasticsearch()
+    if es is None:
+        return "not configured"
+    stored = SearchDocument.objects.count()
+    if not stored:
+        return "nothing to index"
+    held = es.document_count()
+    if held:
+        return f"already holds {held} documents"
+    return es_rebuild(progress=progress)
 
 
 # --- Consistency check --------------------------------------------------------------------------

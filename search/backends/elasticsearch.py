@@ -495,6 +495,13 @@ class ElasticsearchBackend(SearchBackend):
         self._ready = True
         return name
 
+    @_guard
+    def document_count(self) -> int:
+        """How many documents the alias holds (0 when it does not exist yet)."""
+        if not self.client.indices.exists_alias(name=self.alias) and not self.client.indices.exists(index=self.alias):
+            return 0
+        return int(self.client.count(index=self.alias)["count"])
+
     # --- Reading --------------------------------------------------------------------------
 
     @_guard
