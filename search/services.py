@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from . import conf
 from .backends import registry as backends
-from .backends.base import BackendUnavailable
+from .backends.base import BackendUnavailable, DocumentsRefused
 from .documents import Document, make_key
 from .models import SearchDocument, SearchOutbox
 from .registry import get_source, sources
@@ -145,22 +145,34 @@ def outbox_process(*, include_backoff: bool = False, max_rounds: int = 20) -> Ou
         for row_id, doc_type, object_id in claimed:
             by_type[doc_type][object_id].append(row_id)
         for doc_type, objects in by_type.items():
-            row_ids = [r for rows in objects.values() for r in rows]
-            try:
-                documents, removed = build_documents(doc_type, objects.keys())
-                write(documents, removed)
-            except Exception as exc:
-                report.failed += len(objects)
-                message = f"{type(exc).__name__}: {exc}"[:1000]
-                report.errors.append(f"{doc_type}: {message}")
-                logger.warning("search indexing failed for %s %s: %s", doc_type, sorted(objects)[:20], message)
-                _mark_failed(row_ids, message)
-            else:
-                report.processed += len(objects)
-                SearchOutbox.objects.filter(id__in=row_ids).delete()
+            _process_group(report, doc_type, objects)
         if len(claimed) < conf.get("OUTBOX_BATCH"):
             break
     return report
+
+
+def _process_group(report: OutboxReport, doc_type: str, objects: dict[int, list[int]]) -> None:
+    """Index these objects in one batch. If the batch fails for a reason other than an index
+    being unreachable (one object's document cannot be built or is refused), each object is
+    retried alone, so one bad document backs off by itself and the others are indexed."""
+    row_ids = [r for rows in objects.values() for r in rows]
+    try:
+        documents, removed = build_documents(doc_type, objects.keys())
+        write(documents, removed)
+    except Exception as exc:
+        unreachable = isinstance(exc, BackendUnavailable) and not isinstance(exc, DocumentsRefused)
+        if len(objects) > 1 and not unreachable:
+            for object_id, rows in objects.items():
+                _process_group(report, doc_type, {object_id: rows})
+            return
+        report.failed += len(objects)
+        message = f"{type(exc).__name__}: {exc}"[:1000]
+        report.errors.append(f"{doc_type}: {message}")
+        logger.warning("search indexing failed for %s %s: %s", doc_type, sorted(objects)[:20], message)
+        _mark_failed(row_ids, message)
+    else:
+        report.processed += len(objects)
+        SearchOutbox.objects.filter(id__in=row_ids).delete()
 
 
 def _mark_failed(row_ids: list[int], message: str) -> None:

@@ -64,6 +64,7 @@ from .base import (
     MARK_END,
     MARK_START,
     BackendUnavailable,
+    DocumentsRefused,
     FacetValue,
     Hit,
     SearchBackend,
@@ -468,7 +469,7 @@ class ElasticsearchBackend(SearchBackend):
         _, errors = helpers.bulk(self.client, actions, raise_on_error=False, raise_on_exception=True)
         failures = [e for e in errors if not ("delete" in e and e["delete"].get("status") == 404)]
         if failures:
-            raise BackendUnavailable(f"Elasticsearch refused {len(failures)} of {len(actions)} updates: {failures[:2]}")
+            raise DocumentsRefused(f"Elasticsearch refused {len(failures)} of {len(actions)} updates: {failures[:2]}")
 
     @_guard
     def rebuild(self, documents: Iterable[Document], *, total: int, progress: Callable | None = None) -> str:
