@@ -21,6 +21,7 @@ class SearchParams(Schema):
     tag: list[str] = Field([], description="Skill tag slugs, e.g. pricing-and-value.")
     evidence: list[str] = Field([], description="Evidence labels: proven, promising, not_enough_data, ...")
     page: int = Field(1, ge=1, le=50)
+    page_size: int | None = Field(None, ge=1, le=100, description="Results per page (default 10, at most 100).")
     deal: str = Field("", max_length=40, description="One of your open deals: favour what worked in deals like it.")
     deal_only: bool = Field(
         False, description="With `deal`: only what applies to that deal's stage, industry and size band."
@@ -126,6 +127,7 @@ def search(request: HttpRequest, params: Query[SearchParams]):
             "evidence": params.evidence,
         },
         page=params.page,
+        page_size=params.page_size,
         deal=selectors.deal_context(request.auth, params.deal),
         deal_only=params.deal_only,
     )

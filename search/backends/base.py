@@ -35,6 +35,11 @@ class BackendUnavailable(Exception):
     """The backend cannot answer (Elasticsearch unreachable): callers fall back."""
 
 
+class DocumentsRefused(BackendUnavailable):
+    """The index answered but refused some documents (a mapping error, say): retrying them
+    one by one isolates the bad ones."""
+
+
 def highlight_html(text: str) -> SafeString:
     """Escape everything, then turn the markers into <mark>: the only markup a snippet has."""
     escaped = html.escape(text or "", quote=False)

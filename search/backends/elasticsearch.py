@@ -64,6 +64,7 @@ from .base import (
     MARK_END,
     MARK_START,
     BackendUnavailable,
+    DocumentsRefused,
     FacetValue,
     Hit,
     SearchBackend,
@@ -468,7 +469,7 @@ class ElasticsearchBackend(SearchBackend):
         _, errors = helpers.bulk(self.client, actions, raise_on_error=False, raise_on_exception=True)
         failures = [e for e in errors if not ("delete" in e and e["delete"].get("status") == 404)]
         if failures:
-            raise BackendUnavailable(f"Elasticsearch refused {len(failures)} of {len(actions)} updates: {failures[:2]}")
+            raise DocumentsRefused(f"Elasticsearch refused {len(failures)} of {len(actions)} updates: {failures[:2]}")
 
     @_guard
     def rebuild(self, documents: Iterable[Document], *, total: int, progress: Callable | None = None) -> str:
@@ -494,6 +495,13 @@ class ElasticsearchBackend(SearchBackend):
             self.client.indices.delete(index=o, ignore_unavailable=True)
         self._ready = True
         return name
+
+    @_guard
+    def document_count(self) -> int:
+        """How many documents the alias holds (0 when it does not exist yet)."""
+        if not self.client.indices.exists_alias(name=self.alias) and not self.client.indices.exists(index=self.alias):
+            return 0
+        return int(self.client.count(index=self.alias)["count"])
 
     # --- Reading --------------------------------------------------------------------------
 

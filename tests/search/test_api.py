@@ -112,6 +112,20 @@ def test_did_you_mean_and_paging(content, newhire, api_for):
     assert client.get("/api/v1/search", {"q": "price", "page": 2}).json()["results"] == []
 
 
+def test_page_size_chooses_how_many_results_a_page_holds(content, newhire, api_for):
+    client = api_for(newhire)
+    first = client.get("/api/v1/search", {"q": "price", "page_size": 2}).json()
+    assert first["total"] == 3 and len(first["results"]) == 2 and first["pages"] == 2
+    second = client.get("/api/v1/search", {"q": "price", "page_size": 2, "page": 2}).json()
+    assert len(second["results"]) == 1
+    assert {r["id"] for r in first["results"] + second["results"]} == {1, 2, 3}
+    assert client.get("/api/v1/search", {"q": "price", "page_size": 100}).json()["pages"] == 1
+    for bad in (101, 0, "many"):
+        response = client.get("/api/v1/search", {"q": "price", "page_size": bad})
+        assert response.status_code == 422, bad
+        assert response.json()["errors"][0]["field"] == "page_size"
+
+
 def test_bad_input_is_a_422_with_field_errors(newhire, api_for):
     response = api_for(newhire).get("/api/v1/search", {"q": "price", "page": "zero"})
     assert response.status_code == 422

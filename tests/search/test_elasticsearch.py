@@ -443,6 +443,75 @@ def test_a_failed_bulk_during_reindex_keeps_the_old_index_serving():
     client.indices.update_aliases.assert_not_called()
 
 
+def _fake_es(**attrs) -> mock.MagicMock:
+    es = mock.MagicMock(spec=ElasticsearchBackend)
+    es.rebuild.return_value = "rm-new"
+    for name, value in attrs.items():
+        getattr(es, name).return_value = value
+    return es
+
+
+@pytest.mark.django_db
+def test_a_full_rebuild_deletes_what_left_the_database_index_while_it_filled():
+    """technique:2 was streamed into the new index, then deleted (its delete went to the old
+    index): after the switch it is deleted from the new one; technique:1 is kept."""
+    backends.database().write([doc("technique", 1, "Pricing")])
+    es = _fake_es(indexed_hashes={"technique:1": "h1", "technique:2": "h2"})
+    with mock.patch.object(backends, "elasticsearch", return_value=es):
+        assert services.es_rebuild() == "rebuilt as rm-new, 1 removed during the fill"
+    es.write.assert_called_once_with([], ["technique:2"])
+
+
+@pytest.mark.django_db
+def test_a_full_rebuild_replays_updates_made_while_it_filled():
+    started = timezone.now()
+    backends.database().write([doc("technique", 1, "Pricing")])
+    es = _fake_es(indexed_hashes={"technique:1": "old"})
+    with mock.patch.object(backends, "elasticsearch", return_value=es):
+        assert services.es_rebuild(since=started) == "rebuilt as rm-new"
+    (written, gone), _ = es.write.call_args
+    assert [d.key for d in written] == ["technique:1"] and gone == []
+
+
+@pytest.mark.django_db
+def test_an_empty_elasticsearch_over_existing_data_is_filled_at_start_up():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    def run() -> str:
+        out = StringIO()
+        call_command("search_reindex", "--if-elasticsearch-empty", "--quiet", stdout=out, stderr=StringIO())
+        return out.getvalue().strip()
+
+    es = _fake_es(document_count=0, indexed_hashes={})
+    with mock.patch.object(backends, "elasticsearch", return_value=es):
+        assert run() == "Elasticsearch: nothing to index"  # no data yet: the outbox will fill it
+        es.rebuild.assert_not_called()
+        backends.database().write([doc("technique", 1, "Pricing")])
+        assert run() == "Elasticsearch: rebuilt as rm-new"
+        assert es.rebuild.call_args.kwargs["total"] == 1
+        es.rebuild.reset_mock()
+        es.document_count.return_value = 1
+        assert run() == "Elasticsearch: already holds 1 documents"
+        es.rebuild.assert_not_called()
+    with mock.patch.object(backends, "elasticsearch", return_value=None):
+        assert run() == "Elasticsearch: not configured"
+
+
+def test_document_count_is_zero_without_an_index():
+    client = mock.MagicMock()
+    client.indices.exists_alias.return_value = False
+    client.indices.exists.return_value = False
+    backend = ElasticsearchBackend(url="http://es:9200", index="rm", client=client)
+    assert backend.document_count() == 0
+    client.count.assert_not_called()
+    client.indices.exists_alias.return_value = True
+    client.count.return_value = {"count": 7}
+    assert backend.document_count() == 7
+    client.count.assert_called_once_with(index="rm")
+
+
 # --- Unreachable Elasticsearch: fall back, lose nothing -----------------------------------------
 
 
