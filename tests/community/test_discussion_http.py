@@ -4,11 +4,12 @@ the technique panel section and the navigation badge, with constant query counts
 from __future__ import annotations
 
 import pytest
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 
 from community import discussion_services as services
 from community.models import Message, Thread
 from core import sections
+from tests.community.techniques_helpers import browser
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -290,6 +291,7 @@ def test_technique_section_on_a_minimal_page_render(make_technique, rainmaker, n
         Context({"sections": sections.render("technique", request, technique), "user": newhire, "request": request})
     )
     assert 'class="card discussion-panel"' in html and "No messages yet" in html
+    assert not Thread.objects.exists()  # viewing creates nothing
 
 
 def test_draft_technique_panel_hidden_from_others_and_question_slot_is_generic(make_technique, rainmaker, newhire):
@@ -340,13 +342,70 @@ def test_the_question_page_shows_its_live_discussion_panel(client_for, newhire, 
     page = client_for(rainmaker).get(question.get_absolute_url())
     assert page.status_code == 200
     html = page.content.decode()
-    thread = Thread.objects.get(kind="question", object_id=question.pk)
-    assert 'class="card discussion-panel" id="discussion"' in html and f'data-thread="{thread.pk}"' in html
-    assert f'action="/discussions/{thread.pk}/post/"' in html and "No messages yet" in html
+    # Viewing opens nothing: the panel offers to start the discussion.
+    assert not Thread.objects.filter(kind="question", object_id=question.pk).exists()
+    assert 'class="card discussion-panel" id="discussion"' in html and "No messages yet" in html
+    assert f'action="/discussions/about/question/{question.pk}/start/"' in html
     assert f'name="next" value="{question.get_absolute_url()}"' in html
-    services.message_post(thread=thread, author=rainmaker, body="Trade it for a **longer term**.")
+    started = browser(client_for, rainmaker).post(
+        f"/discussions/about/question/{question.pk}/start/",
+        {"body": "Trade it for a **longer term**.", "next": question.get_absolute_url()},
+    )
+    assert started.status_code == 302 and started["Location"] == f"{question.get_absolute_url()}#m-1"
+    thread = Thread.objects.get(kind="question", object_id=question.pk)
+    assert thread.created_by == rainmaker and thread.message_count == 1
     html = client_for(newhire).get(question.get_absolute_url()).content.decode()
+    assert f'data-thread="{thread.pk}"' in html and f'action="/discussions/{thread.pk}/post/"' in html
     assert "<strong>longer term</strong>" in html
+
+
+def test_starting_a_discussion_with_bad_input_creates_nothing_and_shows_the_errors(
+    client_for, make_technique, rainmaker, newhire
+):
+    technique = make_technique(author=rainmaker)
+    url = f"/discussions/about/technique/{technique.pk}/start/"
+    empty = browser(client_for, newhire).post(url, {"body": "   ", "next": technique.url})
+    assert empty.status_code == 422
+    html = empty.content.decode()
+    assert "This field is required." in html and f'action="{url}"' in html
+    assert f'value="{technique.url}"' in html and "Back to" in html
+    assert not Thread.objects.exists() and not Message.objects.exists()
+    # The same form, submitted twice (a double click), is one message in one thread.
+    form = {"body": "Has anyone tried this with procurement?", "client_id": "form-abc", "next": technique.url}
+    first, second = browser(client_for, newhire).post(url, form), browser(client_for, newhire).post(url, form)
+    assert first.status_code == second.status_code == 302
+    assert Thread.objects.count() == 1 and Message.objects.count() == 1
+    # A thread that exists by now takes the message.
+    browser(client_for, rainmaker).post(url, {"body": "Yes: it works.", "next": technique.url})
+    assert Thread.objects.count() == 1 and Message.objects.count() == 2
+
+
+def test_a_discussion_can_only_be_started_where_the_page_is_visible(client_for, make_technique, rainmaker, newhire):
+    draft = make_technique(author=rainmaker, live=False, title="Unpublished idea")
+    body = {"body": "What is this?"}
+    nina = browser(client_for, newhire)
+    assert nina.post(f"/discussions/about/technique/{draft.pk}/start/", body).status_code == 404
+    assert nina.post("/discussions/about/technique/999999/start/", body).status_code == 404
+    assert nina.post(f"/discussions/about/mentorship/{draft.pk}/start/", body).status_code == 404
+    assert client_for(newhire).get(f"/discussions/about/technique/{draft.pk}/start/").status_code == 405
+    signed_out = Client().post(f"/discussions/about/technique/{draft.pk}/start/", body)
+    assert signed_out.status_code == 302 and "/accounts/login/" in signed_out["Location"]
+    assert not Thread.objects.exists()
+    # Its author (who may see the draft) may start it.
+    author = browser(client_for, rainmaker)
+    assert author.post(f"/discussions/about/technique/{draft.pk}/start/", body).status_code == 302
+    assert Thread.objects.get().object_id == draft.pk
+
+
+def test_starting_a_discussion_escapes_what_it_is_given(client_for, make_technique, rainmaker, newhire):
+    technique = make_technique(author=rainmaker)
+    url = f"/discussions/about/technique/{technique.pk}/start/"
+    browser(client_for, newhire).post(url, {"body": "<script>alert(1)</script> <img src=x onerror=alert(2)> **ok**"})
+    html = client_for(rainmaker).get(technique.url).content.decode()
+    assert "<script>alert(1)</script>" not in html and "onerror" not in html and "<strong>ok</strong>" in html
+    # An off-site `next` is ignored (no open redirect).
+    away = browser(client_for, newhire).post(url, {"body": "again", "next": "https://evil.example/"})
+    assert away.status_code == 302 and away["Location"].startswith(Thread.objects.get().get_absolute_url())
 
 
 def test_a_hidden_questions_discussion_is_closed_to_others_over_http(client_for, api_for, newhire, rainmaker, manager):

@@ -82,8 +82,7 @@ def test_question_page_and_api_queries_do_not_grow_with_answers(pages, api_for, 
     services.question_route(question=large)
     c = pages(newhire)
     api = api_for(newhire)
-    # Warm caches (sessions, site root) and let each page create its discussion thread, which
-    # happens once, on the first view.
+    # Warm caches (sessions, site root).
     c.get(f"/questions/{small.pk}/")
     c.get(f"/questions/{large.pk}/")
     n_small = _count(lambda: c.get(f"/questions/{small.pk}/"))
