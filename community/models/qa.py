@@ -42,7 +42,9 @@ class PostQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> PostQuerySet:
         """Hidden posts stay visible to their author and to managers."""
-        if user is not None and user.is_authenticated and (user.is_manager or user.is_superuser):
+        from accounts import policy
+
+        if policy.allowed(user, "qa.moderate"):
             return self
         if user is not None and user.is_authenticated:
             return self.filter(models.Q(hidden_reason="") | models.Q(author=user))

@@ -51,7 +51,10 @@ def questions_list(
     """
     qs = questions_base()
     # Hidden questions: in their author's "My questions", and for managers everywhere.
-    qs = qs.filter(author=user) if tab == "mine" else qs.visible_to(user) if user.is_manager else qs.visible()
+    if tab == "mine":
+        qs = qs.filter(author=user)
+    else:
+        qs = qs.visible_to(user) if policy.allowed(user, "qa.moderate") else qs.visible()
     if tab == "unanswered":
         qs = qs.unanswered()
     elif tab == "asked":
@@ -219,7 +222,7 @@ def follows_list(*, user, target: str = "") -> QuerySet[Follow]:
     qs = Follow.objects.filter(user=user).select_related("tag", "stage", "question")
     if target:
         qs = qs.filter(target=target)
-    if not (user.is_manager or user.is_superuser):
+    if not policy.allowed(user, "qa.moderate"):
         qs = qs.filter(Q(question__isnull=True) | Q(question__hidden_reason="") | Q(question__author=user))
     return qs.order_by("-created_at", "-pk")
 

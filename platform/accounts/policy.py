@@ -126,6 +126,12 @@ rule("qa.accept", is_author | is_manager, "Only the person who asked (or a manag
 rule("qa.edit", is_author | is_manager, "You can edit only your own posts; managers can edit any.")
 rule("qa.flag", is_active_member & ~is_author, "You cannot flag your own post.")
 rule("qa.moderate", is_manager, "Only managers can moderate questions and answers.")
+rule("qa.answerer", is_rainmaker | is_mentor, "Questions are routed to rainmakers and mentors.")
+rule(
+    "qa.trusted_role",
+    is_rainmaker | is_mentor | is_manager,
+    "Rainmakers, mentors and managers post without new-account limits, and their flags count.",
+)
 rule("qa.view_hidden", is_author | is_manager, "This post is hidden while a manager reviews it.")
 rule("qa.follow", is_active_member, "Sign in to follow questions, tags and stages.")
 # Comments: their author edits or deletes them; managers hide them (reversible) instead.

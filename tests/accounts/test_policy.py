@@ -32,6 +32,28 @@ def test_invite_and_profile_rules(newhire, manager):
         policy.require(newhire, "accounts.invite")
 
 
+def test_qa_role_rules(newhire, rainmaker, mentor, manager):
+    """Who questions are routed to, and whose posts skip new-account limits and whose flags count."""
+    from tests.factories import make_user
+
+    root = make_user("root.admin", is_superuser=True)
+    assert [policy.allowed(u, "qa.answerer") for u in (newhire, rainmaker, mentor, manager)] == [
+        False,
+        True,
+        True,
+        False,
+    ]
+    assert [policy.allowed(u, "qa.trusted_role") for u in (newhire, rainmaker, mentor, manager, root)] == [
+        False,
+        True,
+        True,
+        True,
+        True,
+    ]
+    assert not policy.allowed(AnonymousUser(), "qa.trusted_role")
+    assert policy.allowed(root, "qa.moderate")  # a superuser moderates (and sees hidden posts in lists)
+
+
 def test_django_has_perm_goes_through_the_same_rules(newhire, manager):
     assert manager.has_perm("accounts.invite") and not newhire.has_perm("accounts.invite")
 
