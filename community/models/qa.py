@@ -270,6 +270,9 @@ class PostRevision(models.Model):
     title = models.CharField(max_length=200, blank=True)
     body = models.TextField()
     tags = models.CharField(max_length=500, blank=True, help_text="Tags as text, for the diff.")
+    context = models.TextField(
+        blank=True, help_text="A question's stage, persona and deal context as text lines, for the diff."
+    )
     summary = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -526,6 +526,7 @@ class DiffLineOut(Schema):
 class ChangesOut(Schema):
     title: list[DiffLineOut]
     tags: list[DiffLineOut]
+    context: list[DiffLineOut] = Field(description="A question's stage, persona and deal context")
     body: list[DiffLineOut]
 
 
@@ -537,6 +538,7 @@ class RevisionOut(Schema):
     summary: str
     title: str
     tags: str
+    context: str = Field(description="A question's stage, persona and deal context, one `Name: value` line each")
     body: str
     first: bool = Field(description="The original version (its `changes` show it whole)")
     changes: ChangesOut = Field(description="What changed since the revision before, line by line")
@@ -568,10 +570,12 @@ def revisions(request: HttpRequest, post_id: int):
             "summary": row["revision"].summary,
             "title": row["revision"].title,
             "tags": row["revision"].tags,
+            "context": row["revision"].context,
             "body": row["revision"].body,
             "first": row["first"],
             "changes": {
-                name: [{"op": line.op, "text": line.text} for line in row[name]] for name in ("title", "tags", "body")
+                name: [{"op": line.op, "text": line.text} for line in row[name]]
+                for name in ("title", "tags", "context", "body")
             },
         }
         for row in diffs.revision_diffs(selectors.revisions_for(post=post))

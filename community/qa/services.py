@@ -172,7 +172,21 @@ def _tags_text(tags: Iterable[SkillTag], labels: Iterable[str]) -> str:
     return ", ".join([t.name for t in tags] + list(labels))
 
 
-def _revise(*, post: Post, editor, title: str = "", tags: str = "", summary: str = "") -> PostRevision:
+def _context_text(question: Question) -> str:
+    """The question's classification and deal context, one "Name: value" line each (set ones only)."""
+    rows = [
+        ("Sales stage", question.stage),
+        ("Persona", question.persona),
+        ("Deal industry", question.deal_industry),
+        ("Deal size", question.get_deal_size_display() if question.deal_size else ""),
+        ("Deal stage", question.deal_stage),
+    ]
+    return "\n".join(f"{name}: {value}" for name, value in rows if value)
+
+
+def _revise(
+    *, post: Post, editor, title: str = "", tags: str = "", context: str = "", summary: str = ""
+) -> PostRevision:
     last = PostRevision.objects.filter(post=post).order_by("-number").values_list("number", flat=True).first() or 0
     return PostRevision.objects.create(
         post=post,
@@ -181,6 +195,7 @@ def _revise(*, post: Post, editor, title: str = "", tags: str = "", summary: str
         title=title,
         body=post.body,
         tags=tags,
+        context=context,
         summary=summary[:200],
         created_at=timezone.now(),
     )
@@ -289,7 +304,14 @@ def question_create(
         question.save()
         question.tags.set(tags)
         question.labels.set([Label.objects.get_or_create(name=name)[0] for name in labels])
-        _revise(post=question, editor=author, title=question.title, tags=_tags_text(tags, labels), summary="Asked")
+        _revise(
+            post=question,
+            editor=author,
+            title=question.title,
+            tags=_tags_text(tags, labels),
+            context=_context_text(question),
+            summary="Asked",
+        )
         Follow.objects.get_or_create(user=author, target=FollowTarget.QUESTION, question=question)
         _reindex(question_ids=[question.pk])  # tags and labels were set after the save
         url = question.get_absolute_url()
@@ -395,6 +417,7 @@ def question_edit(
             editor=editor,
             title=question.title,
             tags=_tags_text(tags, labels),
+            context=_context_text(question),
             summary=summary or "Edited",
         )
         _reindex(question_ids=[question.pk])  # its answers carry its title, tags and stage

@@ -126,6 +126,38 @@ def test_edits_keep_a_revision_history_with_diffs(pages, ask, newhire, manager):
     assert "Dana Okafor" in html
 
 
+def test_revisions_keep_the_stage_persona_and_deal_context(ask, newhire, pages, api_for, stage, persona, skill):
+    from taxonomy.models import SalesStage
+
+    q = ask(persona=persona, deal_size="100k-500k")
+    discovery = SalesStage.objects.get(slug="discovery")
+    services.question_edit(
+        question=q,
+        editor=newhire,
+        title=q.title,
+        body=q.body,
+        stage=discovery,
+        persona=persona,
+        tags=[skill],
+        deal_size="gt1m",
+        summary="It is a bigger deal",
+    )
+    first, second = PostRevision.objects.filter(post=q).order_by("number")
+    assert first.context == f"Sales stage: {stage.name}\nPersona: {persona.name}\nDeal size: 100k \u2013 500k"
+    assert second.context == f"Sales stage: {discovery.name}\nPersona: {persona.name}\nDeal size: Over 1M"
+    html = pages(newhire).get(f"/questions/posts/{q.pk}/history/").content.decode()
+    assert "Stage, persona and deal" in html
+    assert f'<del><span aria-hidden="true">\u2212 </span>Sales stage: {stage.name}</del>' in html
+    assert f'<ins><span aria-hidden="true">+ </span>Sales stage: {discovery.name}</ins>' in html
+    assert '<ins><span aria-hidden="true">+ </span>Deal size: Over 1M</ins>' in html
+    items = api_for(newhire).get(f"/api/v1/posts/{q.pk}/revisions").json()["items"]
+    assert items[0]["context"] == second.context
+    changes = items[0]["changes"]["context"]
+    assert {"op": "delete", "text": f"Sales stage: {stage.name}"} in changes
+    assert {"op": "insert", "text": "Deal size: Over 1M"} in changes
+    assert {"op": "equal", "text": f"Persona: {persona.name}"} in changes
+
+
 def test_revision_diffs_escape_markup(ask, newhire, pages):
     q = ask()
     services.question_edit(
