@@ -177,8 +177,10 @@ def _corrections_that_match(
 
 def suggest(*, user: Any, text: str, limit: int | None = None) -> list[Suggestion]:
     """Titles that complete what the searcher is typing (header autocomplete)."""
-    text = (text or "").strip()[:100]
-    if len(text) < 2:
+    # A trailing space is kept: it says the last word is finished (the database backend may
+    # then correct it as a typo rather than complete it as a prefix).
+    text = " ".join((text or "").split())[:100] + (" " if (text or "")[-1:].isspace() else "")
+    if len(text.strip()) < 2:
         return []
     principals = principals_for(user)
     if not principals:

@@ -719,14 +719,30 @@ class DatabaseBackend(SearchBackend):
         rows.sort(key=lambda r: not r[2].lower().startswith(lowered))  # stable: prior order within
         if len(rows) < limit:
             # Then titles matching the words once stemmed ("pricing" finds "price objection").
-            parsed = parse(text)
-            if not parsed.is_empty:
-                sql, params = self.engine.match_sql(parsed, "all", title_only=True)
-                title_ids = RawSQL(sql, params)  # noqa: S611 - constants and placeholders only
-                seen = {(r[0], r[1]) for r in rows}
-                more = visible.filter(id__in=title_ids).order_by("-prior", "id").values_list(*fields)[:limit]
-                rows += [r for r in more if (r[0], r[1]) not in seen]
+            rows += self._title_matches(parse(text), visible, rows, fields, limit)
+        if len(rows) < limit:
+            # Then typo-tolerant: the whole words stemmed and, when misspelt, corrected (only
+            # words of 4+ letters, only into words the searcher may see: "procuremnt" finds
+            # "procurement"); the last word, while it may still be typed (no space after it),
+            # as a prefix of a title word.
+            typing = not text.endswith(" ")
+            whole = words[:-1] if typing else words
+            fixes = self.corrections([w for w in whole if len(w) >= 4], principals) if whole else {}
+            if whole and (typing or fixes):
+                among = visible.filter(title__icontains=words[-1]) if typing else visible
+                fixed = parse(" ".join(fixes.get(w, w) for w in whole))
+                rows += self._title_matches(fixed, among, rows, fields, limit)
         return [Suggestion(type=r[0], id=r[1], title=r[2], url=r[3]) for r in rows[:limit]]
+
+    def _title_matches(self, parsed: ParsedQuery, visible: QuerySet, rows: list, fields: tuple, limit: int) -> list:
+        """Rows whose titles match every word of `parsed` (stemmed, prefix on the last), not in `rows`."""
+        if parsed.is_empty:
+            return []
+        sql, params = self.engine.match_sql(parsed, "all", title_only=True)
+        title_ids = RawSQL(sql, params)  # noqa: S611 - constants and placeholders only
+        seen = {(r[0], r[1]) for r in rows}
+        more = visible.filter(id__in=title_ids).order_by("-prior", "id").values_list(*fields)[:limit]
+        return [r for r in more if (r[0], r[1]) not in seen]
 
     def document_text(self, key: str, principals: list[str]) -> str | None:
         doc_type, object_id = split_key(key)

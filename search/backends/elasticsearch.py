@@ -645,7 +645,7 @@ class ElasticsearchBackend(SearchBackend):
 
     @_guard
     def suggest(self, text: str, principals: list[str], *, limit: int) -> list[Suggestion]:
-        response = suggest_search(text, principals, limit=limit, index=self.alias).using(self.client).execute()
+        response = suggest_search(text.strip(), principals, limit=limit, index=self.alias).using(self.client).execute()
         out = []
         for option in response.suggest.titles[0].options:
             source = option._source

@@ -452,6 +452,31 @@ def test_suggest_falls_back_to_stemmed_title_matches(index, member):
     assert [s.title for s in selectors.suggest(user=member, text="pricing")] == ["Reframe a price objection"]
 
 
+def test_suggest_tolerates_a_misspelt_word(index, member):
+    index(
+        doc("technique", 1, "Procurement discount ladder"),
+        doc("question", 2, "Pricing objection from procurement"),
+        doc("technique", 3, "Mutual action plan"),
+    )
+    assert {s.title for s in selectors.suggest(user=member, text="procuremnt disc")} == {"Procurement discount ladder"}
+    assert {s.title for s in selectors.suggest(user=member, text="procurment disc")} == {"Procurement discount ladder"}
+    assert {s.title for s in selectors.suggest(user=member, text="procuremnt ")} == {
+        "Procurement discount ladder",
+        "Pricing objection from procurement",
+    }
+    # The word still being typed is a prefix, not a typo; a short word is not "corrected".
+    assert selectors.suggest(user=member, text="mutul") == []
+    assert selectors.suggest(user=member, text="mut act") != []
+
+
+def test_suggest_never_corrects_into_a_word_the_searcher_cannot_see(index, member):
+    index(
+        doc("technique", 1, "Zephyrine rollout", visibility=Visibility.RESTRICTED, allowed_roles=("manager",)),
+        doc("technique", 2, "Mutual action plan"),
+    )
+    assert selectors.suggest(user=member, text="zephyrin ") == []
+
+
 def test_similar_documents_exclude_the_document_itself(index, member):
     index(
         doc("question", 1, "Procurement asks for a discount at quarter end", tags=["Negotiation"]),
