@@ -241,6 +241,7 @@ def panel_section(request: HttpRequest, subject: Any) -> dict | None:
     context = thread_context(request, thread, count=10)
     context["next"] = request.get_full_path()
     context["unread"] = selectors.unread_in(thread=thread, user=user)
+    context["present"] = selectors.presence(thread)
     return context
 
 

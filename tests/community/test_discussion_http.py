@@ -357,6 +357,17 @@ def test_the_question_page_shows_its_live_discussion_panel(client_for, newhire, 
     html = client_for(newhire).get(question.get_absolute_url()).content.decode()
     assert f'data-thread="{thread.pk}"' in html and f'action="/discussions/{thread.pk}/post/"' in html
     assert "<strong>longer term</strong>" in html
+    # Who is here now shows in the panel too (the live script keeps it current).
+    assert f'data-thread-presence="{thread.pk}"' in html and "Nobody else right now." in html
+    from django.utils import timezone
+
+    from community.models import ThreadConnection
+
+    ThreadConnection.objects.create(
+        thread=thread, user=rainmaker, channel_name="test.rainmaker", seen_at=timezone.now()
+    )
+    html = client_for(newhire).get(question.get_absolute_url()).content.decode()
+    assert '<li class="chip">Marcus Reyes</li>' in html
 
 
 def test_starting_a_discussion_with_bad_input_creates_nothing_and_shows_the_errors(
