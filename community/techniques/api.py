@@ -102,15 +102,20 @@ class TechniqueSummaryOut(Schema):
 
 
 class SegmentOut(Schema):
+    """Every statistic of one segment, as the technique's overall figures carry them."""
+
     segment: str = Field(..., description='"overall", "stage:<id>" or "persona:<id>"')
     label: str
     uses: int
     decided: int
     successes: int
+    distinct_reps: int
+    distinct_deals: int
     success_rate: float | None
     ci_low: float | None
     ci_high: float | None
     baseline_uses: int
+    baseline_successes: int
     baseline_rate: float | None
     lift: float | None
     lift_ci_low: float | None
@@ -118,6 +123,14 @@ class SegmentOut(Schema):
     within_rep_lift: float | None
     within_rep_ci_low: float | None
     within_rep_ci_high: float | None
+    win_rate_used: float | None = Field(..., description="Win rate of closed deals where it was used.")
+    win_rate_not_used: float | None = Field(..., description="Win rate of comparable closed deals where it was not.")
+    other_reps_uses: int = Field(..., description="Uses by reps other than the author.")
+    other_reps_success_rate: float | None
+    new_hire_uses: int = Field(..., description="Uses by new hires (their first 26 weeks).")
+    new_hire_success_rate: float | None
+    drifting: bool
+    drift: str | None = Field(None, description='"down" (results slipping) or "up" over the last 90 days')
     evidence: str
 
 
@@ -215,11 +228,13 @@ class TechniqueDetailOut(TechniqueSummaryOut):
 
     @staticmethod
     def resolve_segments(obj) -> list[dict]:
+        computed = ("segment", "label", "drift")
         return [
             {
                 "segment": row.segment,
                 "label": (row.details or {}).get("label", row.segment),
-                **{name: getattr(row, name) for name in SegmentOut.model_fields if name not in ("segment", "label")},
+                "drift": (row.details or {}).get("drift"),
+                **{name: getattr(row, name) for name in SegmentOut.model_fields if name not in computed},
             }
             for _, row in sorted(obj._stats.items(), key=lambda kv: (kv[0] != "overall", kv[0]))
         ]

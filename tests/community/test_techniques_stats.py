@@ -297,3 +297,61 @@ def test_changing_the_settings_recomputes_everything(rainmaker, django_capture_o
         OutcomeSettings.objects.create(success_responses=["won"], min_sample_size=20)
     t.refresh_from_db()
     assert t.success_rate == 0.0  # a booked meeting no longer counts
+
+
+# --- What the technique page shows ---------------------------------------------------------------
+
+
+NONE = "\u2013"  # what the page shows for a number that cannot be computed (an en dash)
+
+
+def _text(html: str) -> str:
+    """The visible text of an HTML fragment, whitespace collapsed."""
+    import re
+    from html import unescape
+
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split()).replace(" ,", ",")
+
+
+def _segment_html(html: str, segment: str) -> str:
+    start = html.index(">", html.index(f'id="segment-{segment.replace(":", "")}"')) + 1
+    return html[start : html.index("</details>", start)]
+
+
+def test_the_page_shows_every_statistic_of_each_segment(client_for, rainmaker, newhire):
+    from tests.community.techniques_helpers import browser, segment_world, stage
+
+    t = segment_world(rainmaker, newhire)
+    html = browser(client_for, newhire).get(t.url).content.decode()
+    assert "By stage and persona" in html
+    # Stages first (by name), then personas; one disclosure each, with its glance in the summary.
+    order = [
+        html.index(f'id="segment-{key}"')
+        for key in (f"stage{stage().pk}", f"stage{stage('qualification').pk}", f"persona{persona('champion').pk}")
+    ]
+    assert order == sorted(order)
+    qualification = _segment_html(html, f"stage:{stage('qualification').pk}")
+    summary = _text(qualification[: qualification.index("</summary>")])
+    assert summary.startswith("At Qualification") and "3 uses" in summary and "33% success" in summary
+    assert "lift -17 pts" in summary and "Not enough data" in summary
+    text = _text(qualification)
+    for expected in (
+        "Uses 3 by 1 rep on 1 deal",
+        "Success rate 33%, 95% interval",
+        "(1 of 3 decided)",
+        "Team baseline 50% (1 of 2)",
+        "Lift over the baseline -17 pts, 95% interval",
+        "Against the same reps without it -17 pts",
+        "(1 rep)",
+        f"Win rate of closed deals 0% where it was used (0 of 1), {NONE} where it was not (0 of 0)",
+        "Reps other than the author 33% success (95% interval",
+        "over 3 uses, 3 decided",
+        "New hires 33% success",
+        f"Last 90 days 33% success (1 of 3), against {NONE} before",
+    ):
+        assert expected in text, (expected, text)
+    discovery = _text(_segment_html(html, f"stage:{stage().pk}"))
+    assert "Uses 5 by 1 rep on 1 deal" in discovery and "100% where it was used (1 of 1)" in discovery
+    assert f"Reps other than the author {NONE} success over 0 uses, 0 decided" in discovery
+    champion = _text(_segment_html(html, f"persona:{persona('champion').pk}"))
+    assert champion.startswith("With Champion") and "Team baseline 67% (2 of 3)" in champion
