@@ -16,8 +16,16 @@ RUN pip install --no-cache-dir -r requirements.txt
 
 COPY . .
 # Static files are collected at build time (whitenoise serves them, compressed and hashed).
+# /app/media (MEDIA_ROOT, where compose mounts the `media` volume) belongs to the app user, so
+# a new named volume starts with that owner and uploads can be written.
+# Production settings refuse to load without their services; the build only needs their
+# names (collectstatic connects to neither), compose passes the real ones at run time.
 RUN SECRET_KEY=build-only-not-used-at-runtime-0123456789abcdefghijklmnopqrstuvwxyz \
-    ALLOWED_HOSTS=build.invalid python manage.py collectstatic --noinput \
+    ALLOWED_HOSTS=build.invalid \
+    DATABASE_URL=postgres://build:build@build.invalid:5432/build \
+    REDIS_URL=redis://build.invalid:6379/0 \
+    python manage.py collectstatic --noinput \
+    && mkdir -p /app/media \
     && chown -R app:app /app
 
 USER app

@@ -65,7 +65,7 @@ lock: $(PY)
 	$(VENV)/bin/pip-compile --quiet --strip-extras --no-emit-find-links --no-emit-index-url -o requirements-dev.txt requirements-dev.in
 
 bench: install
-	$(PY) -m bench
+	$(PY) -m bench $(ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache test-artifacts node_modules

@@ -4,7 +4,7 @@ Target: a common-word query answers in < 300 ms and scores at most CANDIDATES (+
 matches) documents, not every match. The synthetic vocabulary is tiny (three "rare" words
 still match most documents), so the multi-word numbers are a worst case, reported only. The corpus is
 written inside a transaction that is rolled back, so the database is left as it was.
-`N` (default 20 000) sets the corpus size: `SEARCH_BENCH_DOCS=100000 make bench`.
+`N` (default 20 000) sets the corpus size: `SEARCH_BENCH_DOCS=100000 make bench ARGS=search`.
 """
 
 from __future__ import annotations

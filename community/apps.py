@@ -22,9 +22,9 @@ class CommunityConfig(AppConfig):
         from . import discussion, discussion_views
 
         discussion.register_builtin_kinds()
-        # The discussion panel under a technique page and (after merge) a question page and a
-        # mentorship page: they render `core.sections.render("technique"|"question"|"mentorship",
-        # request, obj)`. Coaching threads show only once mentoring created them (members only).
+        # The discussion panel under a technique, a question and a mentorship page: each renders
+        # `core.sections.render("technique"|"question"|"mentorship", request, obj)`. Coaching
+        # threads show only once mentoring created them (members only).
         for slot in ("technique", "question", "mentorship"):
             sections.register(
                 slot,
@@ -33,7 +33,7 @@ class CommunityConfig(AppConfig):
                 context=discussion_views.panel_section,
                 order=900,
             )
-        # --- Search: document sources for techniques (and, after the Q&A merge, questions) ---
+        # --- Search: document sources for techniques, questions, answers and discussions ---
         from .search_sources import register_sources
 
         register_sources()

@@ -8,6 +8,12 @@ replay and the live stream are de-duplicated by sequence number).
 
 Nothing a client sends may crash it: every frame is parsed defensively and any unexpected
 failure answers an error frame and leaves the connection open.
+
+Access is not trusted to one frame either. Removing a member sends a "kick" to their
+connections, but the channel layer may drop it; so the policy (`discussion.view_thread`) is
+asked again on every resume/replay, read, typing, message, edit and delete, and in private
+threads on every event before it is delivered (one indexed query on the membership). A
+connection that lost access is closed with 4403 and sent nothing more.
 """
 
 from __future__ import annotations
@@ -39,6 +45,10 @@ CLOSE_TOO_MANY = 4429
 CLOSE_BAD_VERSION = 4400
 
 TYPING_EVERY_SECONDS = 2.0
+
+
+class AccessGone(Exception):
+    """The person may no longer see the thread (removed, or its page hidden): close the socket."""
 
 
 class FrameError(Exception):
@@ -81,10 +91,31 @@ def _close(channel_name: str, thread: Thread | None) -> None:
         services.broadcast_presence(thread)
 
 
+def _fresh(thread: Thread, user) -> Thread:
+    """The thread as it is now, if `user` may still see it; AccessGone otherwise.
+
+    Never the connection's own copy: it caches the members it was checked with."""
+    current = selectors.thread_get(thread.pk)
+    if current is None or not policy.allowed(user, "discussion.view_thread", current):
+        raise AccessGone
+    return current
+
+
 @database_sync_to_async
-def _replay(thread: Thread, after: int) -> dict[str, Any]:
+def _check(thread: Thread, user) -> Thread:
+    return _fresh(thread, user)
+
+
+@database_sync_to_async
+def _still_member(thread: Thread, user) -> bool:
+    return selectors.is_member(thread_id=thread.pk, user_id=user.pk)
+
+
+@database_sync_to_async
+def _replay(thread: Thread, user, after: int) -> dict[str, Any]:
     """What a client that saw everything up to `after` is missing, or a resync when too much."""
-    last_seq = Thread.objects.filter(pk=thread.pk).values_list("last_seq", flat=True).first() or 0
+    thread = _fresh(thread, user)
+    last_seq = thread.last_seq
     if after > last_seq:
         return {"resync": True, "last_seq": last_seq, "reason": "ahead"}
     if selectors.changes_after_count(thread=thread, after=after) > limit("replay_max"):
@@ -99,8 +130,8 @@ def _replay(thread: Thread, after: int) -> dict[str, Any]:
 
 
 @database_sync_to_async
-def _position(thread: Thread) -> int:
-    return Thread.objects.filter(pk=thread.pk).values_list("last_seq", flat=True).first() or 0
+def _position(thread: Thread, user) -> int:
+    return _fresh(thread, user).last_seq
 
 
 @database_sync_to_async
@@ -115,7 +146,7 @@ def _touch(channel_name: str) -> None:
 
 @database_sync_to_async
 def _post(thread: Thread, user, body: str, client_id: str, reply_to: int | None) -> tuple[dict, bool]:
-    thread = selectors.thread_get(thread.pk) or thread  # archived since connect?
+    thread = _fresh(thread, user)  # removed or archived since connect?
     policy.require(user, "discussion.post", thread)
     message, created = services.message_post(
         thread=thread, author=user, body=body, client_id=client_id, reply_to_id=reply_to
@@ -132,19 +163,21 @@ def _own_message(thread: Thread, message_id: int) -> Message:
 
 @database_sync_to_async
 def _edit(thread: Thread, user, message_id: int, body: str) -> dict:
+    thread = _fresh(thread, user)
     message = services.message_edit(message=_own_message(thread, message_id), user=user, body=body)
     return selectors.message_payload(message)
 
 
 @database_sync_to_async
 def _delete(thread: Thread, user, message_id: int) -> dict:
+    thread = _fresh(thread, user)
     message = services.message_delete(message=_own_message(thread, message_id), user=user)
     return selectors.message_payload(message)
 
 
 @database_sync_to_async
 def _read(thread: Thread, user, seq: int | None) -> int:
-    thread = selectors.thread_get(thread.pk) or thread
+    thread = _fresh(thread, user)
     return services.thread_mark_read(thread=thread, user=user, seq=seq)
 
 
@@ -252,6 +285,8 @@ class ThreadConsumer(AsyncWebsocketConsumer):
             if not self.ready and kind not in ("hello", "ping"):
                 raise FrameError("hello_required", 'Send {"type": "hello", "v": 1, "last_seq": N} first.')
             await handler(self, data)
+        except AccessGone:
+            await self._revoke()
         except FrameError as exc:
             await self.error(exc.code, exc.detail, ref=ref, **exc.extra)
         except services.RateLimited as exc:
@@ -298,7 +333,7 @@ class ThreadConsumer(AsyncWebsocketConsumer):
             }
         )
         if after is None:
-            self.watermark = await _position(self.thread)  # live from now on
+            self.watermark = await _position(self.thread, self.user)  # live from now on
             await self.send_json({"type": "replayed", "v": PROTOCOL_VERSION, "last_seq": self.watermark, "count": 0})
         else:
             await self._replay(after)
@@ -308,7 +343,7 @@ class ThreadConsumer(AsyncWebsocketConsumer):
         await self._replay(_int(data.get("last_seq"), "last_seq"))
 
     async def _replay(self, after: int) -> None:
-        result = await _replay(self.thread, after)
+        result = await _replay(self.thread, self.user, after)
         if result["resync"]:
             self.watermark, self.sent_above = result["last_seq"], set()
             await self.send_json(
@@ -324,6 +359,8 @@ class ThreadConsumer(AsyncWebsocketConsumer):
                     "history_url": f"/api/v1/threads/{self.thread.pk}/messages?recent={limit('page_messages')}",
                 }
             )
+            # As after a replay: the live stream continues above `last_seq`.
+            await self.send_json({"type": "replayed", "v": PROTOCOL_VERSION, "last_seq": self.watermark, "count": 0})
             return
         # Anything this connection already sent above `after` is sent again on request (a
         # resume asks for it explicitly); the live stream then continues above `through`.
@@ -386,6 +423,7 @@ class ThreadConsumer(AsyncWebsocketConsumer):
         if now - self.last_typing < TYPING_EVERY_SECONDS:
             return  # quietly thinned: typing is a hint, not a record
         self.last_typing = now
+        await _check(self.thread, self.user)
         await self.channel_layer.group_send(
             self.thread.group_name,
             {
@@ -428,6 +466,16 @@ class ThreadConsumer(AsyncWebsocketConsumer):
         frame = event.get("frame") or {}
         if event.get("sender") == self.channel_name:
             return  # your own typing
+        if self.thread.is_private:
+            # The kick on removal may have been dropped: a private frame goes to members only.
+            try:
+                member = await _still_member(self.thread, self.user)
+            except Exception:
+                logger.warning("could not check a thread membership; frame not sent", exc_info=True)
+                return  # the client notices the gap and resumes (which checks again)
+            if not member:
+                await self._revoke()
+                return
         message = frame.get("message")
         if message is not None:
             updated_seq = message.get("updated_seq", 0)
@@ -438,8 +486,13 @@ class ThreadConsumer(AsyncWebsocketConsumer):
 
     async def thread_kick(self, event: dict) -> None:
         """Removed from the thread: leave its group first, then say so and close."""
+        await self._revoke(event.get("detail") or "You were removed from this discussion.")
+
+    async def _revoke(self, detail: str = "You no longer have access to this discussion.") -> None:
+        if self.kicked:
+            return
         self.kicked = True
         if self.thread is not None:
             await self.channel_layer.group_discard(self.thread.group_name, self.channel_name)
-        await self.error("removed", event.get("detail") or "You were removed from this discussion.")
+        await self.error("removed", detail)
         await self.close(code=CLOSE_FORBIDDEN)

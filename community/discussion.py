@@ -127,11 +127,11 @@ def question_visible(user, question) -> bool:
 
 def technique_visible(user, page) -> bool:
     """A published technique: every signed-in member; a draft: its author and managers."""
-    if not _active(user):
-        return False
+    from accounts import policy
+
     if getattr(page, "live", False):
-        return True
-    return page.author_id == user.pk or bool(user.is_manager or user.is_superuser)
+        return policy.allowed(user, "techniques.view", page)
+    return policy.allowed(user, "techniques.view_draft", page)
 
 
 def register_builtin_kinds() -> None:
@@ -149,7 +149,7 @@ def register_builtin_kinds() -> None:
         url=lambda question: question.get_absolute_url(),
         title=lambda question: question.title,
     )
-    # Mentorships (issue 6) register their own rule from the mentoring app; this default keeps
-    # coaching threads members-only until then.
+    # The mentoring app registers "mentorship" with its own title and URL (mentoring/apps.py);
+    # this fallback keeps coaching threads members-only should it not be installed.
     if "mentorship" not in _KINDS:
         register_parent_kind("mentorship", model="mentoring.mentorship", private=True)

@@ -18,7 +18,7 @@ from ninja.errors import Throttled
 from ninja.pagination import paginate
 
 from accounts import policy
-from core.api import COMMON_ERRORS, ErrorOut, created_or_existing
+from core.api import COMMON_ERRORS, Conflict, ErrorOut, created_or_existing
 
 from . import discussion, discussion_services
 from . import discussion_selectors as selectors
@@ -169,11 +169,26 @@ def create_room(request: HttpRequest, payload: RoomIn):
     response={200: list[ThreadOut], **COMMON_ERRORS},
     summary="Recently active discussions of techniques and questions",
 )
-def recent_threads(request: HttpRequest, limit: int = Query(12, ge=1, le=50)):
-    """Public discussions attached to pages you may see, most recently active first (as on /discussions/)."""
+@paginate
+def recent_threads(
+    request: HttpRequest,
+    limit: int = Query(12, ge=1, le=50, description="How many of the most recently active discussions to list."),
+):
+    """Public discussions attached to pages you may see, most recently active first (as on
+    /discussions/): the latest `limit` of them, paginated like every list."""
     user = request.auth
     threads = selectors.recent_discussions(kinds=(ThreadKind.TECHNIQUE, ThreadKind.QUESTION), count=limit)
     return [_thread_out(t, with_parent=True) for t in threads if t.parent_visible_to(user)]
+
+
+def _parent(request: HttpRequest, kind: str, object_id: int):
+    entry = discussion.get_kind(kind)
+    if entry is None or entry.private:
+        raise Http404("Discussions hang off techniques and questions: use kind technique or question.")
+    parent = apps.get_model(entry.model).objects.filter(pk=object_id).first()
+    if parent is None or not entry.visible(request.auth, parent):
+        raise Http404(f"There is no such {kind}.")
+    return parent
 
 
 @router.get(
@@ -182,17 +197,33 @@ def recent_threads(request: HttpRequest, limit: int = Query(12, ge=1, le=50)):
     summary="The discussion thread of a technique or a question",
 )
 def thread_about(request: HttpRequest, kind: str, object_id: int):
-    """`kind` is `technique` or `question`; the thread is created on first use, as its page does.
-    404 when the page does not exist or is not visible to you. Coaching threads are in `GET /threads`."""
-    entry = discussion.get_kind(kind)
-    if entry is None or entry.private:
-        raise Http404("Discussions hang off techniques and questions: use kind technique or question.")
-    parent = apps.get_model(entry.model).objects.filter(pk=object_id).first()
-    if parent is None or not entry.visible(request.auth, parent):
-        raise Http404(f"There is no such {kind}.")
-    thread = discussion_services.thread_for_object(parent)
+    """`kind` is `technique` or `question`. Reading changes nothing: a page whose discussion
+    nobody opened yet answers 404 (saying so); `POST` to the same path opens it. 404 as well when
+    the page does not exist or is not visible to you. Coaching threads are in `GET /threads`."""
+    parent = _parent(request, kind, object_id)
+    thread = discussion_services.thread_for_object(parent, create=False)
+    if thread is None:
+        raise Http404(f"Nobody has opened the discussion of this {kind} yet; POST to this path to open it.")
     policy.require(request.auth, "discussion.view_thread", thread)
     return _thread_out(thread, with_parent=True, unread=selectors.unread_in(thread=thread, user=request.auth))
+
+
+@router.post(
+    "/about/{kind}/{object_id}",
+    response={200: ThreadOut, 201: ThreadOut, **COMMON_ERRORS},
+    summary="Open the discussion thread of a technique or a question",
+)
+def open_thread_about(request: HttpRequest, kind: str, object_id: int):
+    """Whoever may see the page may open its discussion (as its page does): 201 with the new
+    thread, or 200 with the one that exists."""
+    parent = _parent(request, kind, object_id)
+    existing = discussion_services.thread_for_object(parent, create=False)
+    thread = existing or discussion_services.thread_for_object(parent, created_by=request.auth)
+    policy.require(request.auth, "discussion.view_thread", thread)
+    status, thread = created_or_existing(thread, existing is None)
+    return Status(
+        status, _thread_out(thread, with_parent=True, unread=selectors.unread_in(thread=thread, user=request.auth))
+    )
 
 
 @router.get("/{thread_id}", response={200: ThreadOut, **COMMON_ERRORS}, summary="One thread")
@@ -264,7 +295,9 @@ def post_message(request: HttpRequest, thread_id: int, payload: MessageIn):
 
 
 def _message(thread: Thread, message_id: int):
-    return get_object_or_404(selectors.messages_qs(), pk=message_id, thread=thread)
+    message = get_object_or_404(selectors.messages_qs(), pk=message_id, thread=thread)
+    message.thread = thread  # the policy asks the thread's kind (coaching threads: author only)
+    return message
 
 
 @router.patch(
@@ -303,24 +336,39 @@ def list_members(request: HttpRequest, thread_id: int):
     return [{"username": m.user.username, "name": m.user.name} for m in selectors.thread_members(thread)]
 
 
-@router.post("/{thread_id}/members", response={201: MemberOut, **COMMON_ERRORS}, summary="Add a member (managers)")
+def _members_editable(request: HttpRequest, thread: Thread) -> None:
+    """409 for a coaching thread (its members follow the mentorship), 403 for non-managers."""
+    try:
+        discussion_services.thread_members_editable(thread=thread, by=request.auth)
+    except discussion_services.MembershipFollowsParent as exc:
+        raise Conflict(str(exc)) from exc
+
+
+@router.post(
+    "/{thread_id}/members",
+    response={201: MemberOut, 409: ErrorOut, **COMMON_ERRORS},
+    summary="Add a member (managers; not in coaching threads)",
+)
 def add_member(request: HttpRequest, thread_id: int, payload: MemberIn):
-    thread = _thread(request, thread_id, "discussion.view_thread")
-    policy.require(request.auth, "discussion.manage_members")
+    """A coaching thread answers 409: its members follow the mentorship (the pair and, if the
+    mentee agreed, their manager), so nobody adds or removes them by hand."""
+    thread = _thread(request, thread_id)
+    _members_editable(request, thread)
     user = get_object_or_404(get_user_model(), username=payload.username, is_active=True)
-    discussion_services.thread_add_member(thread=thread, user=user, added_by=request.auth)
+    discussion_services.thread_add_member_by_hand(thread=thread, user=user, by=request.auth)
     return Status(201, {"username": user.username, "name": user.name})
 
 
 @router.delete(
     "/{thread_id}/members/{username}",
-    response={204: None, **COMMON_ERRORS},
-    summary="Remove a member (managers); their live connections close at once",
+    response={204: None, 409: ErrorOut, **COMMON_ERRORS},
+    summary="Remove a member (managers; not in coaching threads); their live connections close at once",
 )
 def remove_member(request: HttpRequest, thread_id: int, username: str):
-    thread = _thread(request, thread_id, "discussion.view_thread")
-    policy.require(request.auth, "discussion.manage_members")
+    """A coaching thread answers 409, like adding: its members follow the mentorship."""
+    thread = _thread(request, thread_id)
+    _members_editable(request, thread)
     user = get_object_or_404(get_user_model(), username=username)
-    if not discussion_services.thread_remove_member(thread=thread, user=user):
+    if not discussion_services.thread_remove_member_by_hand(thread=thread, user=user, by=request.auth):
         raise Http404(f"{username} is not a member of this discussion.")
     return Status(204, None)

@@ -170,6 +170,11 @@ def recent_discussions(*, kinds: tuple[str, ...], count: int = 10) -> list[Threa
     )
 
 
+def is_member(*, thread_id: int, user_id: int) -> bool:
+    """One indexed lookup (the unique thread+user constraint): is the person a member now?"""
+    return ThreadMember.objects.filter(thread_id=thread_id, user_id=user_id).exists()
+
+
 def thread_members(thread: Thread) -> list[ThreadMember]:
     return list(thread.memberships.select_related("user").order_by("user__display_name", "user__username"))
 

@@ -6,10 +6,13 @@ numbers are unique, increasing, and commit in order. Live delivery happens only 
 commit (`transaction.on_commit`) and is best effort: the channel layer may drop a frame,
 clients that notice a gap resume from the database, which is the log.
 
-Other apps call these at merge time (no import of their models here):
+Other apps attach threads with these (no import of their models here):
 - `thread_for_object(obj)` for a public discussion on a technique or a question;
 - `thread_create_private(title=..., members=[...], parent=mentorship)` for coaching;
-- `thread_add_member` / `thread_remove_member` (removal kicks live connections at once).
+- `thread_add_member` / `thread_remove_member` (removal kicks live connections at once): the
+  owning app's own writers. People change members by hand through `thread_add_member_by_hand`
+  / `thread_remove_member_by_hand`, which refuse coaching threads: their members follow the
+  mentorship (mentoring's `_coaching_thread_sync` is their only writer).
 """
 
 from __future__ import annotations
@@ -30,8 +33,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts import policy
-from core.markdown import find_mentions, render_markdown
-from core.tasks import enqueue_on_commit
+from core.markdown import find_mentions, plain_text, render_markdown
+from notifications.services import notify
 
 from . import discussion
 from .discussion_selectors import PROTOCOL_VERSION, limit, message_payload, messages_in_last_minute, messages_qs
@@ -41,6 +44,16 @@ logger = logging.getLogger(__name__)
 
 CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9_.:\-]{1,64}$")
 MAX_MENTIONS = 20
+
+
+class MembershipFollowsParent(Exception):
+    """A coaching thread's members follow its mentorship: nobody adds or removes them by hand."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This coaching thread's membership follows the mentorship: its members are the mentor, "
+            "the mentee and, if the mentee agreed, their manager."
+        )
 
 
 class RateLimited(Exception):
@@ -162,7 +175,33 @@ def thread_create_private(
     return thread_create_room(title=title, created_by=created_by, is_private=True, members=members, hashtag=False)
 
 
+def thread_members_follow_parent(thread: Thread) -> bool:
+    """Coaching threads: their members are the mentorship's (the pair, the consented manager)."""
+    return thread.kind == ThreadKind.MENTORSHIP
+
+
+def thread_members_editable(*, thread: Thread, by) -> None:
+    """May `by` change `thread`'s members by hand? Raises MembershipFollowsParent for a coaching
+    thread (whoever asks), PermissionDenied for someone who is not a manager."""
+    if thread_members_follow_parent(thread):
+        raise MembershipFollowsParent()
+    policy.require(by, "discussion.manage_members", thread)
+
+
+def thread_add_member_by_hand(*, thread: Thread, user, by) -> ThreadMember:
+    """A manager adds someone to a room (never to a coaching thread)."""
+    thread_members_editable(thread=thread, by=by)
+    return thread_add_member(thread=thread, user=user, added_by=by)
+
+
+def thread_remove_member_by_hand(*, thread: Thread, user, by) -> bool:
+    """A manager removes someone from a room (never from a coaching thread)."""
+    thread_members_editable(thread=thread, by=by)
+    return thread_remove_member(thread=thread, user=user)
+
+
 def thread_add_member(*, thread: Thread, user, added_by=None) -> ThreadMember:
+    """Add `user` (no permission check: the owning app's writer, or the by-hand path above)."""
     with transaction.atomic():
         member, _ = ThreadMember.objects.get_or_create(thread=thread, user=user, defaults={"added_by": added_by})
         _ensure_read_states(thread, [user])
@@ -215,7 +254,15 @@ def _mentioned_users(body: str) -> list:
     return list(get_user_model().objects.filter(query, is_active=True))
 
 
+def _lock_person(user) -> None:
+    """Serialise one person's posts (or connections) across threads and processes (inside a
+    transaction). FOR NO KEY UPDATE: rows that merely reference the user (their notifications,
+    read states) are not blocked. SQLite's IMMEDIATE transactions serialise every writer anyway."""
+    list(get_user_model().objects.select_for_update(no_key=True).filter(pk=user.pk).values_list("pk", flat=True))
+
+
 def _check_rate(author) -> None:
+    """Inside the transaction, after `_lock_person(author)`: the count sees every committed post."""
     count, oldest = messages_in_last_minute(author)
     if count >= limit("messages_per_minute"):
         wait = 60 - (timezone.now() - oldest).total_seconds() if oldest else 60
@@ -252,14 +299,17 @@ def message_post(
         if existing is not None:
             return existing, False
     body = _clean_body(body)
-    _check_rate(author)
     mentioned = _mentioned_users(body)
     with transaction.atomic():
+        # Locks in one order: the author, then the thread. The author's lock makes the
+        # per-minute count exact under concurrency (two posts at once cannot both see 19).
+        _lock_person(author)
         locked, seq = _next_seq(thread.pk)
         if client_id:  # a concurrent retry may have won while we waited for the lock
             existing = messages_qs().filter(thread=thread, author=author, client_id=client_id).first()
             if existing is not None:
                 return existing, False
+        _check_rate(author)
         reply_to = None
         if reply_to_id is not None:
             reply_to = Message.objects.select_related("author").filter(pk=reply_to_id, thread=thread).first()
@@ -285,10 +335,8 @@ def message_post(
         _mark_read_locked(thread.pk, author, seq)
         thread.last_seq, thread.last_message_at = seq, now
         broadcast_on_commit(thread.group_name, {"type": "thread.event", "frame": _frame("message", message)})
-        if mentioned or locked.is_private:  # nothing to notify otherwise: no task row per message
-            from .discussion_tasks import notify_message
-
-            enqueue_on_commit(notify_message, message.pk, [u.pk for u in mentioned])
+        if mentioned or locked.is_private:  # nothing to notify otherwise
+            _notify_on_commit(message.pk, [u.pk for u in mentioned])
     return message, True
 
 
@@ -317,14 +365,13 @@ def message_edit(*, message: Message, user, body: str) -> Message:
         )
         new_mentions = [u.pk for u in mentioned if u.pk not in before]
         if new_mentions:
-            from .discussion_tasks import notify_message
-
-            enqueue_on_commit(notify_message, message.pk, new_mentions, only_mentions=True)
+            _notify_on_commit(message.pk, new_mentions, only_mentions=True)
     return message
 
 
 def message_delete(*, message: Message, user) -> Message:
-    """The author (or a manager) deletes a message: its text is removed, a marker stays."""
+    """The author (or a manager, except in a coaching thread) deletes a message: its text is
+    removed, a marker stays."""
     policy.require(user, "discussion.delete_message", message)
     if message.deleted_at is not None:
         return message
@@ -340,6 +387,69 @@ def message_delete(*, message: Message, user) -> Message:
             Thread(pk=message.thread_id).group_name, {"type": "thread.event", "frame": _frame("delete", message)}
         )
     return message
+
+
+# --- Notifications ------------------------------------------------------------------------
+
+
+def _notify_on_commit(message_id: int, mentioned_ids: list[int], *, only_mentions: bool = False) -> None:
+    """Notify in this process once the message is committed (robust: a failure is logged, the
+    post stands). Bounded work: at most MAX_MENTIONS mentions plus a private thread's members."""
+    transaction.on_commit(
+        lambda: message_notify(message_id=message_id, mentioned_ids=mentioned_ids, only_mentions=only_mentions),
+        robust=True,
+    )
+
+
+def message_notify(*, message_id: int, mentioned_ids: list[int], only_mentions: bool = False) -> int:
+    """@mentions notify the people named (if they can see the thread); in private threads the
+    other members hear of new messages once per unread batch (not once per message).
+
+    Runs in the posting process after the commit (see `_notify_on_commit`), so the bell's push
+    leaves from the process that serves the pages."""
+    message = Message.objects.select_related("thread", "author").filter(pk=message_id).first()
+    if message is None or message.deleted_at is not None:
+        return 0
+    thread, author = message.thread, message.author
+    who = author.name if author else "Someone"
+    excerpt = plain_text(message.body, 200)
+    url = message.get_absolute_url()
+    sent = 0
+    mentioned = list(get_user_model().objects.filter(pk__in=mentioned_ids, is_active=True))
+    for user in mentioned:
+        if not policy.allowed(user, "discussion.view_thread", thread):
+            continue  # never leak a private thread through a mention
+        if notify(
+            recipient=user,
+            kind="mention",
+            title=f"{who} mentioned you in {thread.title}",
+            url=url,
+            actor=author,
+            body=excerpt,
+            dedupe_key=f"thread-mention-{message.pk}-{user.pk}",
+        ):
+            sent += 1
+    if only_mentions or not thread.is_private:
+        return sent
+    skip = {u.pk for u in mentioned} | ({author.pk} if author else set())
+    states = ThreadReadState.objects.filter(thread=thread, user__thread_memberships__thread=thread).select_related(
+        "user"
+    )
+    for state in states:
+        if state.user_id in skip or not state.user.is_active:
+            continue
+        # One notification per batch of unread messages: the key changes once they read.
+        if notify(
+            recipient=state.user,
+            kind="thread.message",
+            title=f"{who} wrote in {thread.title}",
+            url=url,
+            actor=author,
+            body=excerpt,
+            dedupe_key=f"thread-{thread.pk}-user-{state.user_id}-after-{state.last_read_seq}",
+        ):
+            sent += 1
+    return sent
 
 
 # --- Read state, presence -----------------------------------------------------------------
@@ -358,11 +468,13 @@ def connection_open(*, thread: Thread, user, channel_name: str) -> bool:
 
     now = timezone.now()
     ThreadConnection.objects.filter(seen_at__lt=now - timedelta(hours=1)).delete()  # crashed processes
-    if live_connections(user) >= limit("connections_per_user"):
-        return False
-    ThreadConnection.objects.update_or_create(
-        channel_name=channel_name, defaults={"thread": thread, "user": user, "seen_at": now}
-    )
+    with transaction.atomic():
+        _lock_person(user)  # count-then-insert, one connection at a time per person
+        if live_connections(user) >= limit("connections_per_user"):
+            return False
+        ThreadConnection.objects.update_or_create(
+            channel_name=channel_name, defaults={"thread": thread, "user": user, "seen_at": now}
+        )
     return True
 
 

@@ -68,7 +68,8 @@ def thread_context(request: HttpRequest, thread: Thread, *, count: int, form=Non
         "form": form,
         "reply_to": reply_to,
         "can_post": policy.allowed(request.user, "discussion.post", thread),
-        "is_manager": policy.allowed(request.user, "discussion.delete_message", Message()),
+        # May delete other people's messages here (managers; in a coaching thread nobody may).
+        "is_manager": policy.allowed(request.user, "discussion.delete_message", Message(thread=thread)),
     }
 
 
@@ -215,14 +216,16 @@ def message_delete(request: HttpRequest, thread_id: int, message_id: int) -> Htt
     return render(request, "community/discussion/delete.html", {"message": message})
 
 
-# --- The panel on technique (and, after merge, question) pages --------------------------------
+# --- The panel on technique, question and mentorship pages -----------------------------------
 
 
 def panel_section(request: HttpRequest, subject: Any) -> dict | None:
     """core.sections context for the discussion panel under a technique or a question.
 
-    Shown only to people who may see the page; the thread is created on first view. Fixed
-    queries: thread lookup (+ create once), parent visibility, recent messages, read state.
+    Shown only to people who may see the page. Viewing changes nothing: a page nobody has
+    discussed yet shows a "start the discussion" form that opens the thread with its first
+    message (`thread_start`). Fixed queries: thread lookup, parent visibility, recent
+    messages, read state.
     """
     user = getattr(request, "user", None)
     if subject is None or user is None or not user.is_authenticated:
@@ -232,10 +235,67 @@ def panel_section(request: HttpRequest, subject: Any) -> dict | None:
         entry = discussion.kind_for_object(subject)
         if entry is None or entry.private or not entry.visible(user, subject):
             return None
-        thread = discussion_services.thread_for_object(subject)
+        return _start_context(request, entry.kind, subject)
     if not policy.allowed(user, "discussion.view_thread", thread):
         return None
     context = thread_context(request, thread, count=10)
     context["next"] = request.get_full_path()
     context["unread"] = selectors.unread_in(thread=thread, user=user)
     return context
+
+
+def _start_form_id(kind: str, object_id: int) -> str:
+    return f"start-{kind}-{object_id}-%s"
+
+
+def _start_context(request: HttpRequest, kind: str, subject: Any, form: MessageForm | None = None) -> dict:
+    return {
+        "thread": None,
+        "kind": kind,
+        "subject": subject,
+        "form": form or MessageForm(auto_id=_start_form_id(kind, subject.pk)),
+        "next": request.get_full_path(),
+    }
+
+
+@login_required
+@require_POST
+def thread_start(request: HttpRequest, kind: str, object_id: int) -> HttpResponse:
+    """The first message of a technique's or a question's discussion opens its thread (no-JS
+    form of the page's panel). Invalid or refused input creates nothing and shows the form
+    again with its errors; if someone opened the thread meanwhile, the message goes there."""
+    from django.apps import apps
+    from django.db import transaction
+
+    entry = discussion.get_kind(kind)
+    if entry is None or entry.private:
+        raise Http404("Discussions start on techniques and questions.")
+    subject = apps.get_model(entry.model).objects.filter(pk=object_id).first()
+    if subject is None or not entry.visible(request.user, subject):
+        raise Http404(f"There is no such {kind}.")
+    form = MessageForm(request.POST, auto_id=_start_form_id(kind, object_id))
+    status = 422
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                thread = discussion_services.thread_for_object(subject, created_by=request.user)
+                policy.require(request.user, "discussion.post", thread)
+                message, _ = discussion_services.message_post(
+                    thread=thread,
+                    author=request.user,
+                    body=form.cleaned_data["body"],
+                    client_id=form.cleaned_data["client_id"] or "",
+                )
+        except discussion_services.RateLimited as exc:
+            form.add_error(None, str(exc))
+            status = 429
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            return redirect(f"{_safe_next(request, thread.get_absolute_url())}#m-{message.seq}")
+    context = _start_context(request, kind, subject, form)
+    context["next"] = _safe_next(request, entry.url(subject))
+    context["title"] = entry.title(subject)
+    return render(request, "community/discussion/start.html", context, status=status)

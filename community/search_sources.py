@@ -28,6 +28,7 @@ from search.registry import DealContext, DocumentSource, register, register_deal
 from .models import (
     Answer,
     Deal,
+    DealSize,
     Evidence,
     Message,
     Practice,
@@ -200,8 +201,27 @@ def _post_access(*posts) -> tuple[Visibility, tuple[int, ...], tuple[str, ...]]:
     return Visibility.RESTRICTED, users, (MANAGER_ROLE,)
 
 
+# A question's deal size is a range of contract values; search's size bands
+# (settings.SEARCH["DEAL_SIZE_BANDS"]) are ranges of deal amounts. A question is about every
+# band its range overlaps.
+DEAL_SIZE_RANGES: dict[str, tuple[float, float | None]] = {
+    DealSize.UNDER_25K: (0, 25_000),
+    DealSize.FROM_25K: (25_000, 100_000),
+    DealSize.FROM_100K: (100_000, 500_000),
+    DealSize.FROM_500K: (500_000, 1_000_000),
+    DealSize.OVER_1M: (1_000_000, None),
+}
+
+
+def deal_size_bands(deal_size: str) -> tuple[str, ...]:
+    """Search's size bands for a question's deal size (none when it names no size)."""
+    if deal_size not in DEAL_SIZE_RANGES:
+        return ()
+    return search_conf.deal_size_bands_between(*DEAL_SIZE_RANGES[deal_size])
+
+
 def _question_terms(question: Question) -> dict:
-    """Facets a question and its answers share: stage, persona, tags, the deal's industry."""
+    """Facets a question and its answers share: stage, persona, tags, the deal's industry and size."""
     stage = question.stage or question.deal_stage
     tags = [Term(t.slug, t.name) for t in question.tags.all()]
     tags += [Term(slugify(label.name) or label.name, label.name) for label in question.labels.all()]
@@ -211,6 +231,7 @@ def _question_terms(question: Question) -> dict:
         "industries": (
             (Term(question.deal_industry.slug, question.deal_industry.name),) if question.deal_industry_id else ()
         ),
+        "deal_sizes": deal_size_bands(question.deal_size),
         "tags": tuple(dict.fromkeys(tags)),
     }
 

@@ -10,6 +10,7 @@ from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Quer
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
+from accounts import policy
 from accounts.models import User
 from community.models import Practice
 from community.selectors import stage_success_rates
@@ -242,7 +243,7 @@ def mentorships_base() -> QuerySet[Mentorship]:
 def mentorships_visible_to(user: User) -> QuerySet[Mentorship]:
     """Members see theirs; managers see the whole programme (not its private parts)."""
     qs = mentorships_base()
-    if user.is_manager or user.is_superuser:
+    if policy.allowed(user, "mentoring.manage_programme"):
         return qs
     return qs.filter(Q(mentor=user) | Q(mentee=user))
 

@@ -21,8 +21,19 @@ class SearchParams(Schema):
     tag: list[str] = Field([], description="Skill tag slugs, e.g. pricing-and-value.")
     evidence: list[str] = Field([], description="Evidence labels: proven, promising, not_enough_data, ...")
     page: int = Field(1, ge=1, le=50)
+    page_size: int | None = Field(None, ge=1, le=100, description="Results per page (default 10, at most 100).")
     deal: str = Field("", max_length=40, description="One of your open deals: favour what worked in deals like it.")
-    deal_only: bool = Field(False, description="With `deal`: only what applies to that deal's stage and industry.")
+    deal_only: bool = Field(
+        False, description="With `deal`: only what applies to that deal's stage, industry and size band."
+    )
+
+
+class WithinOut(Schema):
+    type: str = Field(description="answer, or thread (a discussion under the page).")
+    id: int
+    url: str = Field(description="Its place on the result's page (an answer: /questions/<id>/#post-<answer id>).")
+    snippet: str = Field(description="HTML: escaped text with the matching words in <mark>.")
+    signal: str = Field(description="Its key signal: votes, accepted, messages.")
 
 
 class ResultOut(Schema):
@@ -32,6 +43,10 @@ class ResultOut(Schema):
     url: str
     snippet: str = Field(description="HTML: escaped text with the matching words in <mark>.")
     score: float
+    within: list[WithinOut] = Field(
+        description="What matched inside this result, best first: the answers of a question (and a "
+        "page's discussion) are shown within it rather than as results of their own."
+    )
 
 
 class FacetValueOut(Schema):
@@ -46,6 +61,10 @@ class SearchOut(Schema):
     results: list[ResultOut]
     facets: dict[str, list[FacetValueOut]]
     suggestion: str | None = Field(description="'Did you mean' text, when a correction looks likely.")
+    corrected_from: str | None = Field(
+        description="Set when nothing matched what was typed and the results are for `suggestion` "
+        "instead: the query as typed ('Showing results for <suggestion>. No results for <corrected_from>.')."
+    )
     page: int
     pages: int
     notice: str | None = Field(description="Set when results may be incomplete (backup index).")
@@ -108,13 +127,25 @@ def search(request: HttpRequest, params: Query[SearchParams]):
             "evidence": params.evidence,
         },
         page=params.page,
+        page_size=params.page_size,
         deal=selectors.deal_context(request.auth, params.deal),
         deal_only=params.deal_only,
     )
     return {
         "total": results.total,
         "results": [
-            {"type": h.type, "id": h.id, "title": h.title, "url": h.url, "snippet": h.snippet_html, "score": h.score}
+            {
+                "type": h.type,
+                "id": h.id,
+                "title": h.title,
+                "url": h.url,
+                "snippet": h.snippet_html,
+                "score": h.score,
+                "within": [
+                    {"type": c.type, "id": c.id, "url": c.url, "snippet": c.snippet_html, "signal": c.signal}
+                    for c in h.children
+                ],
+            }
             for h in results.hits
         ],
         "facets": {
@@ -122,6 +153,7 @@ def search(request: HttpRequest, params: Query[SearchParams]):
             for name, values in results.facets.items()
         },
         "suggestion": results.suggestion,
+        "corrected_from": results.corrected_from,
         "page": results.page,
         "pages": results.pages,
         "notice": results.notice,

@@ -101,3 +101,19 @@ def deal_size_band(amount: float | None) -> str:
         if upper is None or float(amount) < upper:
             return label
     return ""
+
+
+def deal_size_bands_between(low: float, high: float | None) -> tuple[str, ...]:
+    """The size bands that amounts in [low, high) fall into (high None: no upper bound).
+
+    For content that names a range rather than an amount (a question asked about a
+    "25k - 100k" deal): it is about every band the range overlaps.
+    """
+    out: list[str] = []
+    lower = float("-inf")
+    for upper, label in get("DEAL_SIZE_BANDS"):
+        band_high = float("inf") if upper is None else float(upper)
+        if low < band_high and (high is None or float(high) > lower):
+            out.append(label)
+        lower = band_high
+    return tuple(out)

@@ -49,6 +49,8 @@ class Document:
     stage: Term | None = None
     personas: tuple[Term, ...] = ()
     industries: tuple[Term, ...] = ()
+    # Deal size bands it is about (labels of settings.SEARCH["DEAL_SIZE_BANDS"]); none: any size.
+    deal_sizes: tuple[str, ...] = ()
     evidence: Term | None = None
     # Quality signals blended with text relevance (search.ranking).
     votes: int = 0
@@ -112,6 +114,7 @@ class Document:
         rows += [("persona", t.value, t.label) for t in self.personas]
         rows += [("tag", t.value, t.label) for t in self.tags]
         rows += [("industry", t.value, t.label) for t in self.industries]
+        rows += [("size", band, band) for band in self.deal_sizes]
         return list(dict.fromkeys(rows))
 
     def content_hash(self) -> str:
@@ -145,7 +148,7 @@ class Document:
             data[name] = term(data.get(name))
         for name in ("tags", "personas", "industries"):
             data[name] = tuple(term(v) for v in data.get(name, ()))
-        for name in ("worked_in", "allowed_users", "allowed_roles"):
+        for name in ("worked_in", "deal_sizes", "allowed_users", "allowed_roles"):
             data[name] = tuple(data.get(name, ()))
         if isinstance(data.get("published_at"), str):
             data["published_at"] = datetime.fromisoformat(data["published_at"])

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from . import conf
 from .backends import registry as backends
-from .backends.base import BackendUnavailable
+from .backends.base import BackendUnavailable, DocumentsRefused
 from .documents import Document, make_key
 from .models import SearchDocument, SearchOutbox
 from .registry import get_source, sources
@@ -145,22 +145,34 @@ def outbox_process(*, include_backoff: bool = False, max_rounds: int = 20) -> Ou
         for row_id, doc_type, object_id in claimed:
             by_type[doc_type][object_id].append(row_id)
         for doc_type, objects in by_type.items():
-            row_ids = [r for rows in objects.values() for r in rows]
-            try:
-                documents, removed = build_documents(doc_type, objects.keys())
-                write(documents, removed)
-            except Exception as exc:
-                report.failed += len(objects)
-                message = f"{type(exc).__name__}: {exc}"[:1000]
-                report.errors.append(f"{doc_type}: {message}")
-                logger.warning("search indexing failed for %s %s: %s", doc_type, sorted(objects)[:20], message)
-                _mark_failed(row_ids, message)
-            else:
-                report.processed += len(objects)
-                SearchOutbox.objects.filter(id__in=row_ids).delete()
+            _process_group(report, doc_type, objects)
         if len(claimed) < conf.get("OUTBOX_BATCH"):
             break
     return report
+
+
+def _process_group(report: OutboxReport, doc_type: str, objects: dict[int, list[int]]) -> None:
+    """Index these objects in one batch. If the batch fails for a reason other than an index
+    being unreachable (one object's document cannot be built or is refused), each object is
+    retried alone, so one bad document backs off by itself and the others are indexed."""
+    row_ids = [r for rows in objects.values() for r in rows]
+    try:
+        documents, removed = build_documents(doc_type, objects.keys())
+        write(documents, removed)
+    except Exception as exc:
+        unreachable = isinstance(exc, BackendUnavailable) and not isinstance(exc, DocumentsRefused)
+        if len(objects) > 1 and not unreachable:
+            for object_id, rows in objects.items():
+                _process_group(report, doc_type, {object_id: rows})
+            return
+        report.failed += len(objects)
+        message = f"{type(exc).__name__}: {exc}"[:1000]
+        report.errors.append(f"{doc_type}: {message}")
+        logger.warning("search indexing failed for %s %s: %s", doc_type, sorted(objects)[:20], message)
+        _mark_failed(row_ids, message)
+    else:
+        report.processed += len(objects)
+        SearchOutbox.objects.filter(id__in=row_ids).delete()
 
 
 def _mark_failed(row_ids: list[int], message: str) -> None:
@@ -266,12 +278,34 @@ def es_rebuild(*, progress: Callable | None = None, since=None) -> str:
     if es is None:
         return "not configured"
     progress = progress or (lambda items, desc, total: items)
+    since = since or timezone.now()
     total = SearchDocument.objects.count()
     name = es.rebuild(progress(stored_documents(), "Elasticsearch bulk", total), total=total)
-    if since is not None:
-        # Changes indexed while the new index was filling went to the old one: replay them.
-        es.write(list(stored_documents(SearchDocument.objects.filter(indexed_at__gte=since))))
-    return f"rebuilt as {name}"
+    # Changes indexed while the new index was filling went to the old one: replay them. Updates
+    # are re-sent; a document removed from the database index after the fill had streamed it
+    # is still in the new index, so whatever the new index holds that the database index no
+    # longer does is deleted (Elasticsearch is read first: a document added after that read is
+    # in the database set and is kept).
+    updated = list(stored_documents(SearchDocument.objects.filter(indexed_at__gte=since)))
+    in_es = set(es.indexed_hashes())
+    gone = sorted(in_es - set(backends.database().indexed_hashes()))
+    es.write(updated, gone)
+    return f"rebuilt as {name}" + (f", {len(gone)} removed during the fill" if gone else "")
+
+
+def es_fill_if_empty(*, progress: Callable | None = None) -> str:
+    """Fill Elasticsearch from the database index when its index is missing or empty (a new or
+    wiped cluster over existing data); otherwise leave it alone."""
+    es = backends.elasticsearch()
+    if es is None:
+        return "not configured"
+    stored = SearchDocument.objects.count()
+    if not stored:
+        return "nothing to index"
+    held = es.document_count()
+    if held:
+        return f"already holds {held} documents"
+    return es_rebuild(progress=progress)
 
 
 # --- Consistency check --------------------------------------------------------------------------

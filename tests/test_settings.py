@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -52,6 +53,11 @@ def test_embedded_defaults_with_nothing_set():
     assert s["tasks"] == "django_tasks_db.DatabaseBackend"
     assert s["debug"] is True and s["demo"] is True
     assert s["es"] == ""
+    # Set but empty (a .env template's `DATABASE_URL=`) counts as unset.
+    result = manage("shell", "-c", PRINT_SETTINGS, DATABASE_URL="", REDIS_URL="")
+    assert result.returncode == 0, result.stderr
+    s = json.loads(result.stdout.strip().splitlines()[-1])
+    assert s["db"] == "django.db.backends.sqlite3" and s["layer"] == "channels.layers.InMemoryChannelLayer"
 
 
 def test_environment_selects_the_production_services():
@@ -96,6 +102,28 @@ def test_production_refuses_wildcard_hosts_and_weak_keys():
     result = manage("check", **(PRODUCTION | {"SECRET_KEY": "short"}))
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_its_database_and_redis():
+    """Without them the embedded defaults would serve silently (SQLite, in-memory layer and cache)."""
+    for name, example in (("DATABASE_URL", "postgres://"), ("REDIS_URL", "redis://")):
+        for missing in ({k: v for k, v in PRODUCTION.items() if k != name}, PRODUCTION | {name: ""}):
+            result = manage("check", **missing)
+            assert result.returncode != 0, name
+            assert "ImproperlyConfigured" in result.stderr and f"{name} must be set in production" in result.stderr
+            assert example in result.stderr
+
+
+def test_the_image_build_loads_production_settings():
+    """The Dockerfile's collectstatic runs under DJANGO_ENV=production with the variables it sets."""
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert re.search(r"^\s*DJANGO_ENV=production", dockerfile, re.MULTILINE)
+    run = dockerfile[dockerfile.index("RUN SECRET_KEY=") : dockerfile.index("manage.py collectstatic")]
+    build_env = dict(re.findall(r"([A-Z_]+)=(\S+)", run))
+    assert {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"} <= set(build_env)
+    result = manage("collectstatic", "--noinput", "--dry-run", DJANGO_ENV="production", **build_env)
+    assert result.returncode == 0, result.stderr
+    assert "static files copied" in result.stdout
 
 
 def test_production_never_creates_demo_sign_ins():

@@ -42,7 +42,9 @@ class PostQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> PostQuerySet:
         """Hidden posts stay visible to their author and to managers."""
-        if user is not None and user.is_authenticated and (user.is_manager or user.is_superuser):
+        from accounts import policy
+
+        if policy.allowed(user, "qa.moderate"):
             return self
         if user is not None and user.is_authenticated:
             return self.filter(models.Q(hidden_reason="") | models.Q(author=user))
@@ -219,6 +221,10 @@ class QuestionRouting(models.Model):
 
 
 class Comment(models.Model):
+    """A clarification on a post. Its author edits or deletes it; a manager hides it (and shows it
+    again): a hidden comment stays visible to its author and to managers only, like a hidden post.
+    The post's `comment_count` counts the comments everyone sees."""
+
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="qa_comments"
@@ -226,7 +232,8 @@ class Comment(models.Model):
     body = models.TextField(max_length=1000)
     body_html = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
-    is_hidden = models.BooleanField(default=False)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    is_hidden = models.BooleanField(default=False, help_text="Hidden by a manager.")
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -263,6 +270,9 @@ class PostRevision(models.Model):
     title = models.CharField(max_length=200, blank=True)
     body = models.TextField()
     tags = models.CharField(max_length=500, blank=True, help_text="Tags as text, for the diff.")
+    context = models.TextField(
+        blank=True, help_text="A question's stage, persona and deal context as text lines, for the diff."
+    )
     summary = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -7,12 +7,15 @@ are a public contract (issue 4).
 A *post* is a question or an answer; both share one id space (the `Post` table), so
 `/posts/{id}/vote` needs no type. Errors follow core.api: 404 for what does not exist or is
 hidden from the caller, 403 with a sentence when the policy refuses, 422 with field errors,
-429 (with Retry-After) when a new account posts too fast.
+409 when the input is fine but the object's state refuses it (a question closed or hidden, a
+hidden post, a flag still open), 429 (with Retry-After) when a new account posts too fast.
 """
 
 # No `from __future__ import annotations` here: django-ninja evaluates a paginated view's parameter
 # types in the pagination wrapper's module, where names such as the Literal aliases below are unknown.
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Literal
 
@@ -23,7 +26,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from accounts import policy
-from community.models import Answer, DealSize, Follow, Post, Question
+from community.models import Answer, Comment, DealSize, Follow, Label, Post, Question
 from core.api import COMMON_ERRORS, ErrorOut, PersonRefOut, TermOut, created_or_existing, lookup, state_conflict
 from taxonomy.models import BuyerPersona, Industry, SalesStage, SkillTag
 
@@ -69,6 +72,8 @@ class CommentOut(Schema):
     body: str
     body_html: str
     created_at: datetime
+    edited_at: datetime | None
+    is_hidden: bool = Field(description="Hidden by a manager (only its author and managers see it)")
 
 
 class AnswerOut(Schema):
@@ -147,7 +152,7 @@ class AnswerIn(Schema):
 
 
 class VoteIn(Schema):
-    value: int = Field(description="1 (up), -1 (down) or 0 (withdraw)")
+    value: Literal[1, -1, 0] = Field(description="1 (up), -1 (down) or 0 (withdraw)")
 
 
 class VoteOut(Schema):
@@ -224,7 +229,15 @@ def _summary(q: Question, asked_to: list | None = None) -> dict:
 
 def _comments(items) -> list[dict]:
     return [
-        {"id": c.pk, "author": _person(c.author), "body": c.body, "body_html": c.body_html, "created_at": c.created_at}
+        {
+            "id": c.pk,
+            "author": _person(c.author),
+            "body": c.body,
+            "body_html": c.body_html,
+            "created_at": c.created_at,
+            "edited_at": c.edited_at,
+            "is_hidden": c.is_hidden,
+        }
         for c in items
     ]
 
@@ -287,6 +300,18 @@ def _rate_limited(exc: services.RateLimited) -> JsonResponse:
     return response
 
 
+@contextmanager
+def _state_conflicts() -> Iterator[None]:
+    """A service's refusal without a field ("this question is closed") is about the object's
+    state, not the input: 409 with its sentence. Field errors stay 422."""
+    try:
+        yield
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            raise
+        raise state_conflict(exc) from exc
+
+
 def _resolve(model, value, field: str, label: str):
     if value in (None, ""):
         return None
@@ -310,10 +335,37 @@ def list_questions(request: HttpRequest, tab: str = "newest", tag: str = "", sta
     """Tabs: `newest`, `active`, `unanswered`, `votes`, `mine`, `asked` (asked to me), `following`.
     Filter by `tag` (skill tag slug or free-form tag), `stage` and `persona` (slugs)."""
     policy.require(request.auth, "qa.view")
+    errors: dict[str, list[str]] = {}
     if tab not in selectors.TABS:
-        raise ValidationError({"tab": [f"Unknown tab “{tab}”; use one of: {', '.join(selectors.TABS)}."]})
+        errors["tab"] = [f"Unknown tab “{tab}”; use one of: {', '.join(selectors.TABS)}."]
+    errors.update(_unknown_filters(tag=tag, stage=stage, persona=persona))
+    if errors:
+        raise ValidationError(errors)
     qs = selectors.questions_list(user=request.auth, tab=tab, tag=tag, stage=stage, persona=persona)
     return _Shaped(qs.prefetch_related("routings__user__reputation"))
+
+
+def _unknown_filters(*, tag: str, stage: str, persona: str) -> dict[str, list[str]]:
+    """A filter that names nothing is a mistake to explain, not an empty list (a query or two per filter sent).
+
+    Retired stages, personas and tags still filter: old questions carry them."""
+    errors: dict[str, list[str]] = {}
+
+    def some(qs) -> str:
+        return ", ".join(qs.values_list("slug", flat=True)[:12])
+
+    if stage and not SalesStage.objects.filter(slug=stage).exists():
+        errors["stage"] = [f"No sales stage “{stage}”; use a slug such as: {some(SalesStage.objects.active())}."]
+    if persona and not BuyerPersona.objects.filter(slug=persona).exists():
+        errors["persona"] = [
+            f"No buyer persona “{persona}”; use a slug such as: {some(BuyerPersona.objects.active())}."
+        ]
+    if tag and not (SkillTag.objects.filter(slug=tag).exists() or Label.objects.filter(name=tag).exists()):
+        errors["tag"] = [
+            f"No tag “{tag}”; use a skill tag slug such as {some(SkillTag.objects.active())}, or a free-form tag "
+            "that questions carry."
+        ]
+    return errors
 
 
 class _Shaped:
@@ -368,25 +420,34 @@ def create_question(request: HttpRequest, payload: QuestionIn):
     return Status(201, _question_detail(question.pk, user))
 
 
-@router.post("/questions/{question_id}/answers", response={201: AnswerOut, **RATE_LIMITED}, summary="Answer a question")
+@router.post(
+    "/questions/{question_id}/answers",
+    response={201: AnswerOut, 409: ErrorOut, **RATE_LIMITED},
+    summary="Answer a question",
+)
 def create_answer(request: HttpRequest, question_id: int, payload: AnswerIn):
+    """A question closed as a duplicate, or hidden while a manager reviews it, answers 409."""
     user = request.auth
     question = selectors.question_get(pk=question_id, user=user)
     policy.require(user, "qa.answer", question)
     techniques = services.resolve_techniques(payload.technique_ids)
     try:
-        answer = services.answer_create(question=question, author=user, body=payload.body, techniques=techniques)
+        with _state_conflicts():
+            answer = services.answer_create(question=question, author=user, body=payload.body, techniques=techniques)
     except services.RateLimited as exc:
         return _rate_limited(exc)
     detail = _question_detail(question.pk, user)
     return Status(201, next(a for a in detail["answers"] if a["id"] == answer.pk))
 
 
-@router.post("/posts/{post_id}/vote", response={200: VoteOut, **ERRORS}, summary="Vote on a question or answer")
+@router.post(
+    "/posts/{post_id}/vote", response={200: VoteOut, 409: ErrorOut, **ERRORS}, summary="Vote on a question or answer"
+)
 def vote(request: HttpRequest, post_id: int, payload: VoteIn):
     """`value` 1 votes up, -1 down, 0 withdraws the caller's vote. One vote per person per post,
-    changeable; never on your own post (403)."""
-    post, mine = services.vote_cast(post_id=post_id, user=request.auth, value=payload.value)
+    changeable; never on your own post (403); a hidden post (for those who still see it) 409."""
+    with _state_conflicts():
+        post, mine = services.vote_cast(post_id=post_id, user=request.auth, value=payload.value)
     return {
         "post_id": post.pk,
         "score": post.score,
@@ -396,14 +457,18 @@ def vote(request: HttpRequest, post_id: int, payload: VoteIn):
     }
 
 
-@router.post("/answers/{answer_id}/accept", response={200: AcceptOut, **ERRORS}, summary="Accept an answer")
+@router.post(
+    "/answers/{answer_id}/accept", response={200: AcceptOut, 409: ErrorOut, **ERRORS}, summary="Accept an answer"
+)
 def accept(request: HttpRequest, answer_id: int):
-    """Only the asker (or a manager) may accept; accepting another answer moves the mark."""
+    """Only the asker (or a manager) may accept; accepting another answer moves the mark.
+    A hidden answer, or one to a question closed as a duplicate, answers 409."""
     user = request.auth
     answer = Answer.objects.visible_to(user).select_related("question", "author").get(pk=answer_id)
     if answer.question.is_hidden and not policy.allowed(user, "qa.view_hidden", answer.question):
         raise Answer.DoesNotExist
-    services.answer_accept(answer=answer, user=user)
+    with _state_conflicts():
+        services.answer_accept(answer=answer, user=user)
     return {"question_id": answer.question_id, "accepted_answer_id": answer.pk}
 
 
@@ -461,6 +526,7 @@ class DiffLineOut(Schema):
 class ChangesOut(Schema):
     title: list[DiffLineOut]
     tags: list[DiffLineOut]
+    context: list[DiffLineOut] = Field(description="A question's stage, persona and deal context")
     body: list[DiffLineOut]
 
 
@@ -472,6 +538,7 @@ class RevisionOut(Schema):
     summary: str
     title: str
     tags: str
+    context: str = Field(description="A question's stage, persona and deal context, one `Name: value` line each")
     body: str
     first: bool = Field(description="The original version (its `changes` show it whole)")
     changes: ChangesOut = Field(description="What changed since the revision before, line by line")
@@ -503,10 +570,12 @@ def revisions(request: HttpRequest, post_id: int):
             "summary": row["revision"].summary,
             "title": row["revision"].title,
             "tags": row["revision"].tags,
+            "context": row["revision"].context,
             "body": row["revision"].body,
             "first": row["first"],
             "changes": {
-                name: [{"op": line.op, "text": line.text} for line in row[name]] for name in ("title", "tags", "body")
+                name: [{"op": line.op, "text": line.text} for line in row[name]]
+                for name in ("title", "tags", "context", "body")
             },
         }
         for row in diffs.revision_diffs(selectors.revisions_for(post=post))
@@ -555,15 +624,67 @@ def create_comment(request: HttpRequest, post_id: int, payload: CommentIn):
     post = _visible_post(request, post_id)
     policy.require(user, "qa.comment", post)
     try:
-        comment = services.comment_create(post=post, author=user, body=payload.body)
+        with _state_conflicts():
+            comment = services.comment_create(post=post, author=user, body=payload.body)
     except services.RateLimited as exc:
         return _rate_limited(exc)
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            raise
-        raise state_conflict(exc) from exc
     comment = selectors.comments_for(post_ids=[post.pk], user=user).get(pk=comment.pk)
     return Status(201, _comment_out(comment, selectors.question_id_of(post)))
+
+
+class CommentPatchIn(Schema):
+    body: str = Field(max_length=1000, description="Markdown; people newly @mentioned are notified")
+
+
+class CommentModerateIn(Schema):
+    action: Literal["hide", "unhide"] = Field(description="hide the comment, or show it again")
+    note: str = Field("", max_length=500, description="Sent to the author with hide")
+
+
+def _visible_comment(request: HttpRequest, comment_id: int):
+    try:
+        return selectors.comment_visible(pk=comment_id, user=request.auth)
+    except Comment.DoesNotExist as exc:
+        raise Http404("No such comment.") from exc
+
+
+def _comment_reply(comment, user) -> dict:
+    fresh = selectors.comments_for(post_ids=[comment.post_id], user=user).get(pk=comment.pk)
+    return _comment_out(fresh, selectors.question_id_of(comment.post))
+
+
+@router.patch(
+    "/comments/{comment_id}", response={200: PostCommentOut, 409: ErrorOut, **ERRORS}, summary="Edit your comment"
+)
+def edit_comment(request: HttpRequest, comment_id: int, payload: CommentPatchIn):
+    """Only its author (403 for anyone else). A comment a manager hid, or one on a hidden post, answers 409."""
+    comment = _visible_comment(request, comment_id)
+    policy.require(request.auth, "qa.edit_comment", comment)
+    with _state_conflicts():
+        services.comment_edit(comment=comment, editor=request.auth, body=payload.body)
+    return _comment_reply(comment, request.auth)
+
+
+@router.delete("/comments/{comment_id}", response={204: None, **ERRORS}, summary="Delete your comment")
+def delete_comment(request: HttpRequest, comment_id: int):
+    """Only its author, for good (403 for anyone else; managers hide comments instead)."""
+    comment = _visible_comment(request, comment_id)
+    policy.require(request.auth, "qa.delete_comment", comment)
+    services.comment_delete(comment=comment, user=request.auth)
+    return Status(204, None)
+
+
+@router.post(
+    "/comments/{comment_id}/moderate",
+    response={200: PostCommentOut, **ERRORS},
+    summary="Hide a comment or show it again (managers)",
+)
+def moderate_comment(request: HttpRequest, comment_id: int, payload: CommentModerateIn):
+    """A hidden comment shows only to its author (who is told, with the note) and to managers."""
+    comment = _visible_comment(request, comment_id)
+    policy.require(request.auth, "qa.moderate_comment", comment)
+    services.comment_moderate(comment=comment, moderator=request.auth, action=payload.action, note=payload.note)
+    return _comment_reply(comment, request.auth)
 
 
 # --- Flags and moderation -------------------------------------------------------------------------
@@ -593,12 +714,8 @@ def flag(request: HttpRequest, post_id: int, payload: FlagIn):
     decides. Flagging the same post again while your flag is open answers 409."""
     post = _visible_post(request, post_id)
     policy.require(request.auth, "qa.flag", post)
-    try:
+    with _state_conflicts():
         created = services.flag_create(post=post, user=request.auth, reason=payload.reason, note=payload.note)
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            raise
-        raise state_conflict(exc) from exc
     return Status(201, created)
 
 

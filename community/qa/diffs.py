@@ -41,6 +41,7 @@ def revision_diffs(revisions: list) -> list[dict]:
                     "revision": rev,
                     "title": [DiffLine("equal", rev.title)] if rev.title else [],
                     "tags": [DiffLine("equal", rev.tags)] if rev.tags else [],
+                    "context": [DiffLine("equal", line) for line in rev.context.splitlines()],
                     "body": [DiffLine("equal", line) for line in rev.body.splitlines()],
                     "first": True,
                 }
@@ -51,6 +52,7 @@ def revision_diffs(revisions: list) -> list[dict]:
                     "revision": rev,
                     "title": diff_lines(previous.title, rev.title),
                     "tags": diff_lines(previous.tags, rev.tags),
+                    "context": diff_lines(previous.context, rev.context),
                     "body": diff_lines(previous.body, rev.body),
                     "first": False,
                 }

@@ -3,7 +3,8 @@
 Reputation is never a counter that is bumped and hoped correct. Each reason for a change is a
 `ReputationEvent` derived from a *source* row (a vote, an accepted answer, a technique's
 evidence, a peer review) and keyed by that source, and a person's total is the sum of their
-events. The services write and delete events as votes and acceptances change; the
+events. The services write and delete events as votes, acceptances, reviews and evidence
+labels change (`techniques_changed` after each statistics recompute); the
 `recompute_reputation` command (also run daily) throws the events away and rebuilds them from
 every registered source, so the numbers can always be re-derived.
 
@@ -111,6 +112,50 @@ def refresh_totals(user_ids: Iterable[int]) -> None:
         Reputation.objects.update_or_create(
             user_id=user_id, defaults={"points": sums.get(user_id) or 0, "updated_at": now}
         )
+
+
+def techniques_changed(technique_ids: Iterable[int]) -> None:
+    """Bring these techniques' evidence events in line with their current evidence label, as
+    the statistics move them (called after a recompute; the nightly recompute agrees). An event
+    of the same kind is left as it is, so its date stays when the technique first earned it."""
+    from community.models import TechniquePage
+
+    ids = list(technique_ids)
+    if not ids:
+        return
+    wanted = {
+        pk: (author_id, Kind.TECHNIQUE_PROVEN if evidence == Evidence.PROVEN else Kind.TECHNIQUE_PROMISING)
+        for pk, author_id, evidence in TechniquePage.objects.live()
+        .filter(pk__in=ids, author__isnull=False, evidence__in=[Evidence.PROVEN, Evidence.PROMISING])
+        .values_list("pk", "author_id", "evidence")
+    }
+    sources = {f"technique:{pk}": pk for pk in ids}
+    existing = {
+        e.source: e for e in ReputationEvent.objects.filter(source__in=sources).only("pk", "user_id", "kind", "source")
+    }
+    touched: set[int] = set()
+    now = timezone.now()
+    with transaction.atomic():
+        for source, pk in sources.items():
+            have, want = existing.get(source), wanted.get(pk)
+            if have and want and (have.user_id, have.kind) == want:
+                continue
+            if have:
+                have.delete()
+                touched.add(have.user_id)
+            if want:
+                user_id, kind = want
+                apply_event(EventSpec(user_id, kind, POINTS[kind], source, now))
+                touched.add(user_id)
+        refresh_totals(touched)
+
+
+def review_recorded(review) -> None:
+    """A peer review earns its reviewer points as soon as it is written (one event per review)."""
+    apply_event(
+        EventSpec(review.reviewer_id, Kind.REVIEW, POINTS[Kind.REVIEW], f"review:{review.pk}", review.created_at)
+    )
+    refresh_totals([review.reviewer_id])
 
 
 # --- Sources for the full recompute ----------------------------------------------------------

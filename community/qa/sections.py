@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from accounts import policy
 from community.models import Answer, Question
 
 from . import selectors
@@ -15,7 +16,7 @@ def home_for_you(request: HttpRequest, subject) -> dict | None:
     if not user.is_authenticated:
         return None
     questions = selectors.unanswered_for(user=user, limit=5)
-    if not questions and not (user.is_rainmaker or user.is_mentor):
+    if not questions and not policy.allowed(user, "qa.answerer"):
         return None
     return {"questions": questions}
 
@@ -43,10 +44,6 @@ def profile(request: HttpRequest, person) -> dict | None:
     if not (summary["points"] or questions or answers):
         return None
     return {**summary, "questions": questions, "answers": answers}
-
-
-def question_panel(request: HttpRequest, question) -> dict | None:  # pragma: no cover - placeholder slot
-    return None
 
 
 def register() -> None:

@@ -51,7 +51,10 @@ def questions_list(
     """
     qs = questions_base()
     # Hidden questions: in their author's "My questions", and for managers everywhere.
-    qs = qs.filter(author=user) if tab == "mine" else qs.visible_to(user) if user.is_manager else qs.visible()
+    if tab == "mine":
+        qs = qs.filter(author=user)
+    else:
+        qs = qs.visible_to(user) if policy.allowed(user, "qa.moderate") else qs.visible()
     if tab == "unanswered":
         qs = qs.unanswered()
     elif tab == "asked":
@@ -151,11 +154,32 @@ def question_page(*, pk: int, user, after: int | None = None) -> QuestionPage:
 
 
 def comments_for(*, post_ids: list[int], user) -> QuerySet[Comment]:
-    """Comments on these posts, oldest first; comments hidden by a manager only for managers."""
+    """Comments on these posts, oldest first; a comment hidden by a manager shows only to
+    managers and to its author (as a hidden post does)."""
     qs = Comment.objects.filter(post_id__in=post_ids).select_related("author__reputation").order_by("created_at", "pk")
-    if not policy.allowed(user, "qa.moderate"):
-        qs = qs.filter(is_hidden=False)
+    if not policy.allowed(user, "qa.moderate_comment"):
+        shown = Q(is_hidden=False)
+        if user is not None and user.is_authenticated:
+            shown |= Q(author_id=user.pk)
+        qs = qs.filter(shown)
     return qs
+
+
+def comment_visible(*, pk: int, user) -> Comment:
+    """The comment with its post, or Comment.DoesNotExist when it does not exist or is hidden
+    from `user`: a comment is only as visible as its post, and a hidden one shows only to its
+    author and managers."""
+    comment = Comment.objects.select_related("author__reputation").filter(pk=pk).first()
+    if comment is None:
+        raise Comment.DoesNotExist("No such comment.")
+    own = user is not None and user.is_authenticated and comment.author_id == user.pk
+    if comment.is_hidden and not (own or policy.allowed(user, "qa.moderate_comment")):
+        raise Comment.DoesNotExist("No such comment.")
+    try:
+        comment.post = post_visible(pk=comment.post_id, user=user)
+    except Post.DoesNotExist as exc:
+        raise Comment.DoesNotExist("No such comment.") from exc
+    return comment
 
 
 def post_get(*, pk: int) -> Post:
@@ -198,7 +222,7 @@ def follows_list(*, user, target: str = "") -> QuerySet[Follow]:
     qs = Follow.objects.filter(user=user).select_related("tag", "stage", "question")
     if target:
         qs = qs.filter(target=target)
-    if not (user.is_manager or user.is_superuser):
+    if not policy.allowed(user, "qa.moderate"):
         qs = qs.filter(Q(question__isnull=True) | Q(question__hidden_reason="") | Q(question__author=user))
     return qs.order_by("-created_at", "-pk")
 

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from accounts import policy
 from community.models import (
@@ -85,7 +86,7 @@ def _render(body: str) -> tuple[str, list]:
 
 def is_trusted(user) -> bool:
     """Roles given by a manager, or earned reputation, make a person's flags count."""
-    if user.is_rainmaker or user.is_mentor or user.is_manager or user.is_superuser:
+    if policy.allowed(user, "qa.trusted_role"):
         return True
     points = Reputation.objects.filter(user=user).values_list("points", flat=True).first() or 0
     return points >= settings.QA_TRUSTED_REPUTATION
@@ -93,7 +94,7 @@ def is_trusted(user) -> bool:
 
 def check_rate_limit(*, user, what: str = "post") -> None:
     """New accounts post at most N questions/answers (or M comments) an hour."""
-    if user.is_rainmaker or user.is_mentor or user.is_manager or user.is_superuser:
+    if policy.allowed(user, "qa.trusted_role"):
         return
     now = timezone.now()
     if user.date_joined and user.date_joined < now - timedelta(days=settings.QA_NEW_ACCOUNT_DAYS):
@@ -108,7 +109,7 @@ def check_rate_limit(*, user, what: str = "post") -> None:
             .order_by("created_at")
             .values_list("created_at", flat=True)
         )
-        noun = "comments"
+        noun = ngettext("comment", "comments", limit)
     else:
         limit = settings.QA_NEW_ACCOUNT_POSTS_PER_HOUR
         times = list(
@@ -116,13 +117,13 @@ def check_rate_limit(*, user, what: str = "post") -> None:
             .order_by("created_at")
             .values_list("created_at", flat=True)
         )
-        noun = "questions and answers"
+        noun = ngettext("question or answer", "questions and answers", limit)
     if len(times) >= limit:
         retry = int((times[len(times) - limit] + timedelta(hours=1) - now).total_seconds()) + 1
         minutes = max(1, (retry + 59) // 60)
         raise RateLimited(
-            f"New accounts can post {limit} {noun} an hour; you can post again in {minutes} minute"
-            f"{'s' if minutes != 1 else ''}.",
+            f"New accounts can post {limit} {noun} an hour; you can post again in {minutes} "
+            f"{ngettext('minute', 'minutes', minutes)}.",
             max(1, retry),
         )
 
@@ -171,7 +172,21 @@ def _tags_text(tags: Iterable[SkillTag], labels: Iterable[str]) -> str:
     return ", ".join([t.name for t in tags] + list(labels))
 
 
-def _revise(*, post: Post, editor, title: str = "", tags: str = "", summary: str = "") -> PostRevision:
+def _context_text(question: Question) -> str:
+    """The question's classification and deal context, one "Name: value" line each (set ones only)."""
+    rows = [
+        ("Sales stage", question.stage),
+        ("Persona", question.persona),
+        ("Deal industry", question.deal_industry),
+        ("Deal size", question.get_deal_size_display() if question.deal_size else ""),
+        ("Deal stage", question.deal_stage),
+    ]
+    return "\n".join(f"{name}: {value}" for name, value in rows if value)
+
+
+def _revise(
+    *, post: Post, editor, title: str = "", tags: str = "", context: str = "", summary: str = ""
+) -> PostRevision:
     last = PostRevision.objects.filter(post=post).order_by("-number").values_list("number", flat=True).first() or 0
     return PostRevision.objects.create(
         post=post,
@@ -180,6 +195,7 @@ def _revise(*, post: Post, editor, title: str = "", tags: str = "", summary: str
         title=title,
         body=post.body,
         tags=tags,
+        context=context,
         summary=summary[:200],
         created_at=timezone.now(),
     )
@@ -288,7 +304,14 @@ def question_create(
         question.save()
         question.tags.set(tags)
         question.labels.set([Label.objects.get_or_create(name=name)[0] for name in labels])
-        _revise(post=question, editor=author, title=question.title, tags=_tags_text(tags, labels), summary="Asked")
+        _revise(
+            post=question,
+            editor=author,
+            title=question.title,
+            tags=_tags_text(tags, labels),
+            context=_context_text(question),
+            summary="Asked",
+        )
         Follow.objects.get_or_create(user=author, target=FollowTarget.QUESTION, question=question)
         _reindex(question_ids=[question.pk])  # tags and labels were set after the save
         url = question.get_absolute_url()
@@ -394,6 +417,7 @@ def question_edit(
             editor=editor,
             title=question.title,
             tags=_tags_text(tags, labels),
+            context=_context_text(question),
             summary=summary or "Edited",
         )
         _reindex(question_ids=[question.pk])  # its answers carry its title, tags and stage
@@ -544,6 +568,11 @@ def answer_accept(*, answer: Answer, user) -> Answer:
     now = timezone.now()
     with transaction.atomic():
         question = Question.objects.select_for_update().get(pk=question.pk)
+        if question.is_closed:  # read under the lock: a manager may have just closed it
+            raise ValidationError(
+                "This question was closed as a duplicate, so its answers cannot be accepted; "
+                "accept an answer on the original question instead."
+            )
         if question.accepted_answer_id == answer.pk:
             answer.is_accepted = True
             return answer
@@ -578,15 +607,27 @@ def answer_accept(*, answer: Answer, user) -> Answer:
 # --- Comments ------------------------------------------------------------------------------
 
 
-def comment_create(*, post: Post, author, body: str, created_at=None) -> Comment:
-    policy.require(author, "qa.comment", post)
-    if post.is_hidden:
-        raise ValidationError("This post is hidden while a manager reviews it.")
+def _comment_body(body: str) -> str:
     body = (body or "").strip()
     if len(body) < 2:
         raise ValidationError({"body": ["Write a comment (at least 2 characters)."]})
     if len(body) > 1000:
         raise ValidationError({"body": ["Keep comments under 1,000 characters; post an answer for more."]})
+    return body
+
+
+def _comment_place(post: Post) -> tuple[int, str]:
+    """The question a comment's post belongs to, and its title (for notifications)."""
+    question_id = post.pk if post.kind == PostKind.QUESTION else Answer.objects.get(pk=post.pk).question_id
+    title = Question.objects.filter(pk=question_id).values_list("title", flat=True).first() or ""
+    return question_id, title
+
+
+def comment_create(*, post: Post, author, body: str, created_at=None) -> Comment:
+    policy.require(author, "qa.comment", post)
+    if post.is_hidden:
+        raise ValidationError("This post is hidden while a manager reviews it.")
+    body = _comment_body(body)
     check_rate_limit(user=author, what="comment")
     html, mentioned = _render(body)
     with transaction.atomic():
@@ -594,8 +635,7 @@ def comment_create(*, post: Post, author, body: str, created_at=None) -> Comment
         comment.full_clean()
         comment.save()
         Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
-        question_id = post.pk if post.kind == PostKind.QUESTION else Answer.objects.get(pk=post.pk).question_id
-        title = Question.objects.filter(pk=question_id).values_list("title", flat=True).first() or ""
+        question_id, title = _comment_place(post)
         url = f"/questions/{question_id}/#comment-{comment.pk}"
         skip = {author.pk}
         if post.author_id and post.author_id != author.pk and post.author.is_active:
@@ -610,6 +650,79 @@ def comment_create(*, post: Post, author, body: str, created_at=None) -> Comment
             )
             skip.add(post.author_id)
         _notify_mentions(people=mentioned, actor=author, key=f"comment:{comment.pk}", title=title, url=url, skip=skip)
+    return comment
+
+
+def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
+    """The author rewrites their comment (shown as edited); people it newly mentions are told.
+
+    A comment a manager hid, or one on a hidden post, stays as it is until a manager decides."""
+    policy.require(editor, "qa.edit_comment", comment)
+    if comment.is_hidden:
+        raise ValidationError("A manager hid this comment, so it cannot be edited; you can delete it.")
+    post = comment.post
+    if post.is_hidden:
+        raise ValidationError("This post is hidden while a manager reviews it.")
+    body = _comment_body(body)
+    if body == comment.body:
+        return comment
+    html, mentioned = _render(body)
+    with transaction.atomic():
+        comment.body = body
+        comment.body_html = html
+        comment.edited_at = timezone.now()
+        comment.full_clean()
+        comment.save(update_fields=["body", "body_html", "edited_at"])
+        question_id, title = _comment_place(post)
+        # The same key as on creating it: only people mentioned for the first time hear of it.
+        _notify_mentions(
+            people=mentioned,
+            actor=editor,
+            key=f"comment:{comment.pk}",
+            title=title,
+            url=f"/questions/{question_id}/#comment-{comment.pk}",
+            skip={editor.pk},
+        )
+    return comment
+
+
+def comment_delete(*, comment: Comment, user) -> None:
+    """The author removes their comment for good (a manager hides one instead)."""
+    policy.require(user, "qa.delete_comment", comment)
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().filter(pk=comment.pk).first()
+        if locked is None:  # deleted twice at once: already gone
+            return
+        locked.delete()
+        if not locked.is_hidden:  # a hidden comment was no longer counted
+            Post.objects.filter(pk=locked.post_id).update(comment_count=F("comment_count") - 1)
+
+
+COMMENT_MODERATION_ACTIONS = ("hide", "unhide")
+
+
+def comment_moderate(*, comment: Comment, moderator, action: str, note: str = "") -> Comment:
+    """A manager hides a comment (its author is told, with the note) or shows it again."""
+    policy.require(moderator, "qa.moderate_comment", comment)
+    if action not in COMMENT_MODERATION_ACTIONS:
+        raise ValidationError({"action": ["Choose hide or unhide."]})
+    hide = action == "hide"
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update(of=("self",)).select_related("author", "post").get(pk=comment.pk)
+        if locked.is_hidden != hide:
+            Comment.objects.filter(pk=locked.pk).update(is_hidden=hide)
+            Post.objects.filter(pk=locked.post_id).update(comment_count=F("comment_count") + (-1 if hide else 1))
+            if hide and locked.author and locked.author.is_active:
+                question_id, title = _comment_place(locked.post)
+                notify(
+                    recipient=locked.author,
+                    kind="qa.moderation",
+                    title=f"Your comment was hidden by a manager: {title}",
+                    url=f"/questions/{question_id}/#comment-{locked.pk}",
+                    actor=moderator,
+                    body=" ".join((note or "").split())[:500],
+                )
+        comment.is_hidden = hide
     return comment
 
 

@@ -19,4 +19,7 @@ urlpatterns = [
     path("posts/<int:pk>/flag/", views.flag, name="flag"),
     path("posts/<int:pk>/moderate/", views.moderate, name="moderate"),
     path("answers/<int:pk>/accept/", views.accept, name="accept"),
+    path("comments/<int:pk>/edit/", views.comment_edit, name="comment_edit"),
+    path("comments/<int:pk>/delete/", views.comment_delete, name="comment_delete"),
+    path("comments/<int:pk>/moderate/", views.comment_moderate, name="comment_moderate"),
 ]

@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import policy
-from community.models import Answer, Post, PostKind, Question
+from community.models import Answer, Comment, Post, PostKind, Question
 from core import sections
 from taxonomy.models import BuyerPersona, SalesStage, SkillTag
 
@@ -238,6 +238,10 @@ def _annotate(user, data: selectors.QuestionPage, *, comment_post=None, comment_
         p.my_vote = data.my_votes.get(p.pk, 0)
         p.my_flag = p.pk in data.my_flags
         p.comment_list = data.comments.get(p.pk, [])
+        for c in p.comment_list:  # the policy reads the comment's author_id: no queries
+            c.can_edit = policy.allowed(user, "qa.edit_comment", c) and not c.is_hidden and not p.is_hidden
+            c.can_delete = policy.allowed(user, "qa.delete_comment", c)
+            c.can_moderate = policy.allowed(user, "qa.moderate_comment", c)
         p.can_vote = policy.allowed(user, "qa.vote", p)
         p.can_edit = policy.allowed(user, "qa.edit", p)
         p.can_flag = policy.allowed(user, "qa.flag", p) and not p.my_flag
@@ -357,6 +361,66 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, question_id, comment_post=post.pk, comment_form=form, status=status)
 
 
+def _visible_comment(request: HttpRequest, pk: int):
+    try:
+        return selectors.comment_visible(pk=pk, user=request.user)
+    except Comment.DoesNotExist as exc:
+        raise Http404("No such comment.") from exc
+
+
+def _comment_url(comment) -> str:
+    return reverse("qa:detail", args=[_question_id(comment.post)]) + f"#comment-{comment.pk}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The author's edit form (the question page opens it inline; this page shows its errors)."""
+    c = _visible_comment(request, pk)
+    policy.require(request.user, "qa.edit_comment", c)
+    form = CommentForm(request.POST or None, initial={"body": c.body})
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                services.comment_edit(comment=c, editor=request.user, body=form.cleaned_data["body"])
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, "Your comment is saved.")
+                return redirect(_comment_url(c))
+    question = Question.objects.only("title").get(pk=_question_id(c.post))
+    return render(
+        request, "community/qa/comment_edit.html", {"form": form, "comment": c, "question": question}, status=status
+    )
+
+
+@login_required
+@require_POST
+def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    c = _visible_comment(request, pk)
+    policy.require(request.user, "qa.delete_comment", c)
+    question_id = _question_id(c.post)
+    services.comment_delete(comment=c, user=request.user)
+    messages.success(request, "Your comment is deleted.")
+    return redirect(reverse("qa:detail", args=[question_id]) + f"#post-{c.post_id}")
+
+
+@login_required
+@require_POST
+def comment_moderate(request: HttpRequest, pk: int) -> HttpResponse:
+    c = _visible_comment(request, pk)
+    policy.require(request.user, "qa.moderate_comment", c)
+    try:
+        services.comment_moderate(comment=c, moderator=request.user, action=request.POST.get("action", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "The comment is hidden." if c.is_hidden else "The comment is visible again.")
+    return redirect(_comment_url(c))
+
+
 @login_required
 @require_POST
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
@@ -418,12 +482,19 @@ def follow(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "qa.follow")
     target = request.POST.get("target", "")
     on = request.POST.get("on", "1") == "1"
-    lookup = {"tag": SkillTag, "stage": SalesStage, "question": Question}.get(target)
+    model = {"tag": SkillTag, "stage": SalesStage, "question": Question}.get(target)
     obj = None
-    if lookup is not None:
+    if model is not None:
+        # A question is looked up as the API does: one hidden from this person does not exist
+        # for them (404), so its title cannot leak through the message below.
+        qs = Question.objects.visible_to(request.user) if model is Question else model.objects.all()
         try:
-            obj = lookup.objects.get(pk=int(request.POST.get("id", "")))
-        except (ValueError, lookup.DoesNotExist):
+            obj = qs.get(pk=int(request.POST.get("id", "")))
+        except ValueError:
+            obj = None
+        except model.DoesNotExist as exc:
+            if model is Question:
+                raise Http404("No such question.") from exc
             obj = None
     if obj is None:
         messages.error(request, "Choose a tag, a stage or a question to follow.")

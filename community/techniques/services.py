@@ -30,6 +30,7 @@ from community.models import (
     TechniqueReview,
 )
 from community.models.techniques import RESERVED_SLUGS
+from community.qa import reputation
 from core.markdown import render_markdown
 from core.tasks import enqueue_on_commit
 from notifications.services import notify
@@ -249,6 +250,7 @@ def review_save(*, technique: TechniquePage, reviewer: User, verdict: str, comme
         review.comment_html = render_markdown(comment)
         review.full_clean()
         review.save()
+        reputation.review_recorded(review)
     if technique.author_id:
         verb = "endorsed" if verdict == TechniqueReview.Verdict.ENDORSE else "requested changes to"
         notify(

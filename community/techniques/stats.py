@@ -547,4 +547,9 @@ def recompute(technique_ids: Iterable[int] | None = None, *, now: datetime | Non
             from community.search_sources import schedule_techniques
 
             schedule_techniques(changed)
+        relabelled = [p.pk for p in pages if before.get(p.pk, (None,))[0] != p.evidence]
+        if relabelled:
+            from community.qa import reputation
+
+            reputation.techniques_changed(relabelled)
     return len(ids)

@@ -126,8 +126,18 @@ rule("qa.accept", is_author | is_manager, "Only the person who asked (or a manag
 rule("qa.edit", is_author | is_manager, "You can edit only your own posts; managers can edit any.")
 rule("qa.flag", is_active_member & ~is_author, "You cannot flag your own post.")
 rule("qa.moderate", is_manager, "Only managers can moderate questions and answers.")
+rule("qa.answerer", is_rainmaker | is_mentor, "Questions are routed to rainmakers and mentors.")
+rule(
+    "qa.trusted_role",
+    is_rainmaker | is_mentor | is_manager,
+    "Rainmakers, mentors and managers post without new-account limits, and their flags count.",
+)
 rule("qa.view_hidden", is_author | is_manager, "This post is hidden while a manager reviews it.")
 rule("qa.follow", is_active_member, "Sign in to follow questions, tags and stages.")
+# Comments: their author edits or deletes them; managers hide them (reversible) instead.
+rule("qa.edit_comment", is_author, "You can edit only your own comments.")
+rule("qa.delete_comment", is_author, "You can delete only your own comments; a manager can hide any.")
+rule("qa.moderate_comment", is_manager, "Only managers can hide comments or show them again.")
 
 # --- Discussion threads (community) --------------------------------------------------------
 
@@ -147,6 +157,24 @@ def thread_is_open(user, thread) -> bool:
     return thread is not None and getattr(thread, "archived_at", None) is None
 
 
+def _coaching(thread) -> bool:
+    return thread is not None and getattr(thread, "kind", None) == "mentorship"
+
+
+@rules.predicate
+def is_coaching_thread(user, thread) -> bool:
+    """A mentorship's coaching thread: its members follow the mentorship, never a manual change."""
+    return _coaching(thread)
+
+
+@rules.predicate
+def in_coaching_thread(user, message) -> bool:
+    """The message belongs to a coaching thread (private to the pair: no manager moderates it)."""
+    if message is None or getattr(message, "thread_id", None) is None:
+        return False
+    return _coaching(message.thread)
+
+
 rule(
     "discussion.view_thread",
     can_see_thread,
@@ -154,9 +182,17 @@ rule(
 )
 rule("discussion.post", can_see_thread & thread_is_open, "You cannot post in this discussion.")
 rule("discussion.edit_message", is_author, "Only the author can edit a message.")
-rule("discussion.delete_message", is_author | is_manager, "Only the author or a manager can delete a message.")
+rule(
+    "discussion.delete_message",
+    is_author | (is_manager & ~in_coaching_thread),
+    "Only the author or a manager can delete a message (in a coaching thread, only its author).",
+)
 rule("discussion.create_room", is_manager, "Only managers can open team rooms.")
-rule("discussion.manage_members", is_manager, "Only managers can change who is in a discussion.")
+rule(
+    "discussion.manage_members",
+    is_manager & ~is_coaching_thread,
+    "Only managers can change who is in a discussion; a coaching thread's members follow its mentorship.",
+)
 
 
 # --- Search --------------------------------------------------------------------------------

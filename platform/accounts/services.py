@@ -33,19 +33,30 @@ class IssuedInvitation:
 
 
 def user_set_roles(*, user: User, roles: list[str] | set[str]) -> User:
-    """Set a user's roles and keep the CMS groups that follow from them in step."""
+    """Set a user's roles and keep what follows from them in step: the CMS groups and is_staff.
+
+    A manager is staff and joins MANAGER_GROUPS. A manager who loses the role leaves those
+    groups and stops being staff (unless a superuser); staff who never were managers (given
+    staff by a superuser for the CMS) stay staff. Whether the user was a manager is read from
+    the stored row, not from the instance.
+    """
     unknown = set(roles) - set(Role.values)
     if unknown:
         raise ValidationError({"roles": f"Unknown role(s): {', '.join(sorted(unknown))}."})
-    for role in Role.values:
-        setattr(user, f"is_{role}", role in roles)
-    user.is_staff = user.is_staff or user.is_manager
-    user.save(update_fields=[f"is_{r}" for r in Role.values] + ["is_staff"])
-    groups = list(Group.objects.filter(name__in=MANAGER_GROUPS))
-    if user.is_manager:
-        user.groups.add(*groups)
-    else:
-        user.groups.remove(*groups)
+    with transaction.atomic():
+        was_manager = user.pk is not None and User.objects.filter(pk=user.pk, is_manager=True).exists()
+        for role in Role.values:
+            setattr(user, f"is_{role}", role in roles)
+        if user.is_manager:
+            user.is_staff = True
+        elif was_manager and not user.is_superuser:
+            user.is_staff = False
+        user.save(update_fields=[f"is_{r}" for r in Role.values] + ["is_staff"])
+        groups = list(Group.objects.filter(name__in=MANAGER_GROUPS))
+        if user.is_manager:
+            user.groups.add(*groups)
+        else:
+            user.groups.remove(*groups)
     return user
 
 

@@ -1,4 +1,11 @@
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
+
+
+class SuperuserAdminConfig(AdminConfig):
+    """django.contrib.admin with the superusers-only site (config/admin_site.py)."""
+
+    default_site = "config.admin_site.SuperuserAdminSite"
 
 
 class SiteConfig(AppConfig):

@@ -8,7 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts.urls import people_urlpatterns
 from community.techniques.urls import practice_urlpatterns, techniques_urlpatterns
-from core import health
+from core import health, media
 
 from . import views
 from .api import api
@@ -48,10 +48,15 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
 ]
 
+# Uploaded files (core/media.py): with DEBUG, all of MEDIA_ROOT; otherwise only image
+# renditions (documents always go through /documents/, Wagtail's serve view).
 if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+else:
+    renditions = f"{settings.MEDIA_URL.strip('/')}/{media.RENDITIONS}/<path:path>"
+    urlpatterns += [path(renditions, media.serve_rendition, name="media_rendition")]
 
 # Wagtail serves the page tree (techniques live there) for every path not matched above.
 urlpatterns += [path("", include(wagtail_urls))]

@@ -1,9 +1,11 @@
 """Liveness (/healthz) and readiness (/readyz) for load balancers and docker-compose.
 
-Readiness asks every dependency a real question: the database answers a query, the cache
-stores and returns a value, the channel layer delivers a message to itself, and every check
-an app registered (the search backend registers its own) passes. Any failure answers 503
-with a JSON body naming what failed and why.
+Readiness asks every dependency a real question: the database answers a query, the task
+queue's table can be read, the cache stores and returns a value, the channel layer delivers
+a message to itself, and every check an app registered (the search backend registers its
+own) passes. Any failure answers 503 with a JSON body naming what failed and why.
+`manage.py check_ready` runs the same checks without a web server: the task worker's
+container health check (the worker serves no HTTP).
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
+from django_tasks import task_backends
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 CHECKS: dict[str, Callable[[], None]] = {}
 
@@ -32,6 +37,12 @@ def check_database() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()
+
+
+def check_task_queue() -> None:
+    """The database task backend's queue table answers (migrated, readable)."""
+    if isinstance(task_backends["default"], DatabaseBackend):
+        DBTaskResult.objects.order_by().values_list("pk", flat=True).first()
 
 
 def check_cache() -> None:
@@ -58,6 +69,7 @@ def check_channel_layer() -> None:
 
 
 register_check("database", check_database)
+register_check("task_queue", check_task_queue)
 register_check("cache", check_cache)
 register_check("channel_layer", check_channel_layer)
 
@@ -67,8 +79,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
-@never_cache
-def readyz(request: HttpRequest) -> JsonResponse:
+def readiness() -> dict:
+    """Run every check; the body /readyz answers (`status`, `failed`, `checks`)."""
     results = {}
     ready = True
     for name, check in CHECKS.items():
@@ -81,5 +93,10 @@ def readyz(request: HttpRequest) -> JsonResponse:
         else:
             results[name] = {"ok": True, "ms": round((time.monotonic() - started) * 1000, 1)}
     failed = [name for name, r in results.items() if not r["ok"]]
-    body = {"status": "ready" if ready else "not ready", "failed": failed, "checks": results}
-    return JsonResponse(body, status=200 if ready else 503)
+    return {"status": "ready" if ready else "not ready", "failed": failed, "checks": results}
+
+
+@never_cache
+def readyz(request: HttpRequest) -> JsonResponse:
+    body = readiness()
+    return JsonResponse(body, status=200 if not body["failed"] else 503)

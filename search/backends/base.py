@@ -35,6 +35,11 @@ class BackendUnavailable(Exception):
     """The backend cannot answer (Elasticsearch unreachable): callers fall back."""
 
 
+class DocumentsRefused(BackendUnavailable):
+    """The index answered but refused some documents (a mapping error, say): retrying them
+    one by one isolates the bad ones."""
+
+
 def highlight_html(text: str) -> SafeString:
     """Escape everything, then turn the markers into <mark>: the only markup a snippet has."""
     escaped = html.escape(text or "", quote=False)
@@ -57,7 +62,7 @@ class SearchRequest:
     principals: list[str]  # "members", "user:<id>", "role:<role>"; see selectors.principals_for
     filters: dict[str, list[str]] = field(default_factory=dict)
     deal: DealContext | None = None
-    deal_filter: bool = False  # narrow to the deal's stage and industry (else only boost)
+    deal_filter: bool = False  # narrow to the deal's stage, industry and size (else only boost)
     page: int = 1
     page_size: int = 10
     exclude_keys: tuple[str, ...] = ()

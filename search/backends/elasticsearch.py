@@ -54,7 +54,7 @@ from elasticsearch.dsl import (
 from elasticsearch.dsl import Document as ESDocument
 
 from .. import conf
-from ..documents import Document, Signals, split_key
+from ..documents import Document, Signals, Visibility, split_key
 from ..models import SearchDocument, SearchFacet
 from ..querytext import ParsedQuery
 from ..ranking import blend, fold, lift, prior, type_weight
@@ -64,6 +64,7 @@ from .base import (
     MARK_END,
     MARK_START,
     BackendUnavailable,
+    DocumentsRefused,
     FacetValue,
     Hit,
     SearchBackend,
@@ -176,6 +177,7 @@ class SearchDoc(ESDocument):
     personas = Keyword()
     tags = Keyword()
     industries = Keyword()
+    deal_sizes = Keyword()
     evidence = Keyword()
     votes = Integer()
     answers = Integer()
@@ -212,7 +214,10 @@ def to_source(doc: Document) -> dict[str, Any]:
     signals = Signals(
         votes=doc.votes, answers=doc.answers, accepted=doc.accepted, evidence_strength=doc.evidence_strength
     )
-    principals = doc.principals() or ["members"]
+    # Who may see it, exactly as the database backend decides: "members" only for a members'
+    # document; a restricted one only its listed users and roles, so a restricted document that
+    # lists nobody matches no searcher (never every member).
+    principals = ["members"] if doc.visibility == Visibility.MEMBERS else doc.principals()
     source = {
         "doc_type": doc.type,
         "object_id": doc.id,
@@ -223,6 +228,7 @@ def to_source(doc: Document) -> dict[str, Any]:
         "personas": [t.value for t in doc.personas],
         "tags": [t.value for t in doc.tags],
         "industries": [t.value for t in doc.industries],
+        "deal_sizes": list(doc.deal_sizes),
         "evidence": doc.evidence.value if doc.evidence else None,
         "votes": doc.votes,
         "answers": doc.answers,
@@ -237,7 +243,9 @@ def to_source(doc: Document) -> dict[str, Any]:
         "data": json.loads(json.dumps(doc.to_dict(), default=str)),
         "content_hash": doc.content_hash(),
     }
-    if not doc.body_only:  # answers are not completions of their own: their question is
+    # Answers are not completions of their own (their question is); nor is what nobody may see
+    # (a completion's contexts are its principals, and Elasticsearch 8 needs at least one).
+    if not doc.body_only and principals:
         source["suggest"] = {"input": completion_inputs(doc.title), "weight": 1 + max(0, int(prior(signals) * 100))}
     return source
 
@@ -306,10 +314,11 @@ class RainmakerSearch(FacetedSearch):
         if request.deal and request.deal_filter:
             if request.deal.stage:
                 s = s.filter(Q("bool", should=[Q("term", stage=request.deal.stage), ~Q("exists", field="stage")]))
-            if request.deal.industry:
-                s = s.filter(
-                    Q("bool", should=[Q("term", industries=request.deal.industry), ~Q("exists", field="industries")])
-                )
+            # A document without a stage, an industry or a size applies to any deal (as in the
+            # database backend); one that names some must name the deal's.
+            for field, value in (("industries", request.deal.industry), ("deal_sizes", request.deal.size)):
+                if value:
+                    s = s.filter(Q("bool", should=[Q("term", **{field: value}), ~Q("exists", field=field)]))
         if request.exclude_keys:
             s = s.exclude("ids", values=list(request.exclude_keys))
         return s.source(SIGNAL_SOURCE).extra(track_total_hits=True)
@@ -460,7 +469,7 @@ class ElasticsearchBackend(SearchBackend):
         _, errors = helpers.bulk(self.client, actions, raise_on_error=False, raise_on_exception=True)
         failures = [e for e in errors if not ("delete" in e and e["delete"].get("status") == 404)]
         if failures:
-            raise BackendUnavailable(f"Elasticsearch refused {len(failures)} of {len(actions)} updates: {failures[:2]}")
+            raise DocumentsRefused(f"Elasticsearch refused {len(failures)} of {len(actions)} updates: {failures[:2]}")
 
     @_guard
     def rebuild(self, documents: Iterable[Document], *, total: int, progress: Callable | None = None) -> str:
@@ -486,6 +495,13 @@ class ElasticsearchBackend(SearchBackend):
             self.client.indices.delete(index=o, ignore_unavailable=True)
         self._ready = True
         return name
+
+    @_guard
+    def document_count(self) -> int:
+        """How many documents the alias holds (0 when it does not exist yet)."""
+        if not self.client.indices.exists_alias(name=self.alias) and not self.client.indices.exists(index=self.alias):
+            return 0
+        return int(self.client.count(index=self.alias)["count"])
 
     # --- Reading --------------------------------------------------------------------------
 

@@ -42,15 +42,28 @@
     window.setTimeout(() => { region.textContent = text; }, 50);
   }
 
+  /* Close codes 4400-4499 are the server's "no" (signed out, forbidden, not found, unsupported
+     version): never reconnect after them (docs/threads-protocol.md). 4429 (too many open
+     connections) is retried, slowly: closing another page frees a slot. */
+  const TOO_MANY = 4429;
+  function mayReconnect(code) {
+    return !(code >= 4400 && code < 4500) || code === TOO_MANY;
+  }
+
   /* A WebSocket that reconnects with backoff; `onOpen` runs after every (re)connect. */
   function reconnectingSocket(path, handlers) {
     const scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
     let socket = null;
     let attempts = 0;
+    let opens = 0;
     let closedByUs = false;
     function connect() {
       socket = new WebSocket(scheme + window.location.host + path);
-      socket.addEventListener("open", () => { attempts = 0; handlers.onOpen && handlers.onOpen(socket); });
+      socket.addEventListener("open", () => {
+        attempts = 0;
+        opens += 1;
+        handlers.onOpen && handlers.onOpen(socket, { reconnected: opens > 1 });
+      });
       socket.addEventListener("message", (event) => {
         let data;
         try { data = JSON.parse(event.data); } catch (e) { return; }
@@ -58,9 +71,10 @@
       });
       socket.addEventListener("close", (event) => {
         handlers.onClose && handlers.onClose(event);
-        if (closedByUs || event.code === 4401 || event.code === 4403 || event.code === 4404) return;
+        if (closedByUs || !mayReconnect(event.code)) return;
         attempts += 1;
-        const delay = Math.min(30000, 500 * Math.pow(2, attempts)) + Math.random() * 400;
+        const backoff = event.code === TOO_MANY ? 30000 : Math.min(30000, 500 * Math.pow(2, attempts));
+        const delay = backoff + Math.random() * 400;
         window.setTimeout(connect, delay);
       });
     }
@@ -105,18 +119,38 @@
     });
   }
 
-  /* Live notification bell. */
+  /* Live notification bell. Pushes raise the count; the count is also read again when the
+     socket reconnects (pushes sent meanwhile were missed) and when the tab comes back into
+     view (notifications a task worker created reach the socket only through a shared Redis
+     channel layer). No polling loop: each refresh answers an event. */
+  const BELL_REFRESH_MIN_MS = 15000;
   function setupBell() {
     const bell = document.querySelector("[data-bell]");
-    if (!bell || !("WebSocket" in window)) return;
+    if (!bell) return;
     const counter = bell.querySelector(".bell__count");
+    let lastRead = Date.now(); // the page was rendered with a fresh count
+    function show(count) {
+      counter.textContent = String(count);
+      counter.hidden = count === 0;
+      bell.setAttribute("aria-label", count + " unread notifications");
+    }
+    async function refresh() {
+      lastRead = Date.now();
+      const result = await api("/api/v1/notifications?unread=true&page_size=1");
+      if (result.ok && result.data && typeof result.data.count === "number") show(result.data.count);
+    }
+    function refreshIfStale() {
+      if (document.visibilityState === "visible" && Date.now() - lastRead >= BELL_REFRESH_MIN_MS) refresh();
+    }
+    document.addEventListener("visibilitychange", refreshIfStale);
+    window.addEventListener("focus", refreshIfStale);
+    window.addEventListener("pageshow", (event) => { if (event.persisted) refresh(); }); // back/forward cache
+    if (!("WebSocket" in window)) return;
     reconnectingSocket("/ws/notifications/", {
+      onOpen(socket, info) { if (info && info.reconnected) refresh(); },
       onMessage(data) {
         if (data.type !== "notification") return;
-        const count = (parseInt(counter.textContent, 10) || 0) + 1;
-        counter.textContent = String(count);
-        counter.hidden = false;
-        bell.setAttribute("aria-label", count + " unread notifications");
+        show((parseInt(counter.textContent, 10) || 0) + 1);
         announce("New notification: " + data.title);
         document.dispatchEvent(new CustomEvent("rainmaker:notification", { detail: data }));
       },
@@ -141,7 +175,7 @@
     });
   }
 
-  window.Rainmaker = { api, debounce, announce, reconnectingSocket, setupPreviews, getCookie };
+  window.Rainmaker = { api, debounce, announce, reconnectingSocket, mayReconnect, setupPreviews, getCookie };
 
   document.addEventListener("DOMContentLoaded", () => {
     setupNav();

@@ -6,6 +6,8 @@
      reconnects and resumes from the last number it saw (each change once, in order);
    - messages are sent with a client id; without an ack in a few seconds the same message is
      posted over HTTP with the same id (the server keeps one), so a retry never duplicates;
+     a send the server refuses (rate limit, too long, closed) goes back into the box with the
+     reason, so nothing typed is lost;
    - without WebSockets (blocked proxy) it polls GET /api/v1/threads/<id>/messages?after=N.
    Messages are placed by their seq; a change applies only if its updated_seq is newer. */
 (function () {
@@ -74,7 +76,7 @@
     let live = false;
     let lastTypingSent = 0;
     const typers = new Map();
-    const pending = new Map(); // client_id -> {body, reply_to, timer}
+    const pending = new Map(); // client_id -> {body, reply_to, reply_name, reply_excerpt, timer}
     const known = new Map(); // message id -> updated_seq
     list.querySelectorAll("li[data-id]").forEach((li) => known.set(parseInt(li.dataset.id, 10), parseInt(li.dataset.updatedSeq, 10)));
 
@@ -262,9 +264,9 @@
           renderTyping();
           break;
         case "error":
-          if (f.ref && pending.has(f.ref)) { clearTimeout(pending.get(f.ref).timer); pending.delete(f.ref); }
+          if (f.ref && pending.has(f.ref)) { giveBack(f.ref, f.detail); break; } // a refused send
           if (f.code === "removed" || f.code === "forbidden" && !f.ref) setStatus(f.detail, "closed");
-          else if (f.code === "too_many_connections") { setStatus(f.detail, "closed"); startPolling(); }
+          else if (f.code === "too_many_connections") startPolling(f.detail);
           else showError(f.detail);
           break;
         default:
@@ -293,9 +295,11 @@
       caughtUp(result.data.next_after);
       if (result.data.count > result.data.items.length) poll();
     }
-    function startPolling() {
+    function startPolling(reason) {
+      // The reason stays on screen (e.g. too many discussions open) until live updates return.
+      setStatus((reason ? reason + " Meanwhile new messages are checked every few seconds."
+        : "Live updates unavailable: checking for new messages every few seconds."), "polling");
       if (pollTimer) return;
-      setStatus("Live updates unavailable: checking for new messages every few seconds.", "polling");
       poll();
       pollTimer = setInterval(poll, POLL_MS);
     }
@@ -310,11 +314,31 @@
         upsert(result.data, { quiet: true });
         saw(result.data.updated_seq);
       } else if (result.status >= 400 && result.status < 500) {
-        pending.delete(clientId);
-        showError((result.data && result.data.detail) || "Your message was not sent.");
+        giveBack(clientId, (result.data && result.data.detail) || "Your message was not sent.");
       } else {
         p.timer = setTimeout(() => postOverHttp(clientId), ACK_TIMEOUT_MS); // server trouble: retry, same id
       }
+    }
+
+    /* The server refused a send: put the message back into the box (before anything typed
+       since), with its reply, and say why. */
+    function giveBack(clientId, reason) {
+      const p = pending.get(clientId);
+      if (!p) return;
+      clearTimeout(p.timer);
+      pending.delete(clientId);
+      if (textarea) {
+        const typedSince = textarea.value.trim();
+        textarea.value = typedSince ? p.body + "\n\n" + typedSince : p.body;
+        if (p.reply_to && replyInput && !replyInput.value) {
+          replyInput.value = String(p.reply_to);
+          replyBox.querySelector("[data-replying-name]").textContent = p.reply_name;
+          replyBox.querySelector("[data-replying-excerpt]").textContent = p.reply_excerpt;
+          replyBox.hidden = false;
+        }
+        textarea.focus();
+      }
+      showError(reason + (textarea ? " Your message is back in the box." : ""));
     }
 
     function sendPending(clientId) {
@@ -333,7 +357,11 @@
       onClose(event) {
         live = false;
         clearInterval(pingTimer);
-        if (event.code >= 4400 && event.code < 4500 && event.code !== 4429) { if (statusBox.dataset.state !== "closed") setStatus("Disconnected. Reload to continue.", "closed"); return; }
+        if (!window.Rainmaker.mayReconnect(event.code)) { if (statusBox.dataset.state !== "closed") setStatus("Disconnected. Reload to continue.", "closed"); return; }
+        if (event.code === 4429) { // polling until a slot frees; the status says why
+          if (statusBox.dataset.state !== "polling") startPolling("You have too many discussions open; close one to get live updates here.");
+          return;
+        }
         setStatus("Reconnecting… (messages you send are kept)", "connecting");
         setTimeout(() => { if (!live) startPolling(); }, 8000);
       },
@@ -349,7 +377,13 @@
         showError("");
         const clientId = newClientId();
         const replyTo = replyInput && replyInput.value ? parseInt(replyInput.value, 10) : null;
-        pending.set(clientId, { body, reply_to: replyTo, timer: null });
+        pending.set(clientId, {
+          body,
+          reply_to: replyTo,
+          reply_name: replyBox ? replyBox.querySelector("[data-replying-name]").textContent : "",
+          reply_excerpt: replyBox ? replyBox.querySelector("[data-replying-excerpt]").textContent : "",
+          timer: null,
+        });
         textarea.value = "";
         cancelReply();
         sendPending(clientId);

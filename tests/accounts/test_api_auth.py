@@ -1,6 +1,5 @@
 """API authentication: bearer tokens (good, bad, revoked, missing) and the session with CSRF."""
 
-import subprocess  # noqa: F401 - documented: the command is also run in a subprocess in test_command
 from io import StringIO
 
 import pytest

@@ -94,6 +94,21 @@ def test_expired_invitation_is_refused(client, manager):
     Invitation.objects.filter(pk=issued.invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
     response = client.get(issued.path)
     assert response.status_code == 410 and "expired" in response.content.decode()
+    # Posting the sign-up form anyway creates nothing and signs no one in.
+    response = client.post(
+        issued.path,
+        {
+            "username": "late.rep",
+            "display_name": "Late Rep",
+            "password1": "a-long-unusual-passphrase-42",
+            "password2": "a-long-unusual-passphrase-42",
+        },
+    )
+    assert response.status_code == 410 and "expired" in response.content.decode()
+    assert not User.objects.filter(username="late.rep").exists()
+    issued.invitation.refresh_from_db()
+    assert issued.invitation.accepted_at is None and issued.invitation.status == "expired"
+    assert client.get("/api/v1/me").status_code == 401
 
 
 def test_unknown_and_revoked_links_are_refused(client, manager):

@@ -32,6 +32,28 @@ def test_invite_and_profile_rules(newhire, manager):
         policy.require(newhire, "accounts.invite")
 
 
+def test_qa_role_rules(newhire, rainmaker, mentor, manager):
+    """Who questions are routed to, and whose posts skip new-account limits and whose flags count."""
+    from tests.factories import make_user
+
+    root = make_user("root.admin", is_superuser=True)
+    assert [policy.allowed(u, "qa.answerer") for u in (newhire, rainmaker, mentor, manager)] == [
+        False,
+        True,
+        True,
+        False,
+    ]
+    assert [policy.allowed(u, "qa.trusted_role") for u in (newhire, rainmaker, mentor, manager, root)] == [
+        False,
+        True,
+        True,
+        True,
+        True,
+    ]
+    assert not policy.allowed(AnonymousUser(), "qa.trusted_role")
+    assert policy.allowed(root, "qa.moderate")  # a superuser moderates (and sees hidden posts in lists)
+
+
 def test_django_has_perm_goes_through_the_same_rules(newhire, manager):
     assert manager.has_perm("accounts.invite") and not newhire.has_perm("accounts.invite")
 
@@ -41,3 +63,26 @@ def test_managers_get_cms_access_through_wagtail_groups(client, manager, newhire
     assert client.get("/cms/").status_code == 200
     client.force_login(newhire)
     assert client.get("/cms/").status_code == 302  # Wagtail sends non-editors to its login
+
+
+def test_a_demoted_manager_stops_being_staff_unless_superuser(db):
+    from django.contrib.auth.models import Group
+
+    from accounts.services import user_set_roles
+    from tests.factories import make_user
+
+    moderators = Group.objects.get(name="Moderators")
+    dana = make_user("dana", roles=("manager", "mentor"))
+    assert dana.is_staff and moderators in dana.groups.all()
+    user_set_roles(user=dana, roles={"mentor"})
+    dana.refresh_from_db()
+    assert not dana.is_staff and moderators not in dana.groups.all()
+    # Staff who never were managers (given staff for the CMS) keep it; so do superusers.
+    editor = make_user("editor", is_staff=True)
+    user_set_roles(user=editor, roles={"rainmaker"})
+    editor.refresh_from_db()
+    assert editor.is_staff
+    boss = make_user("boss", roles=("manager",), is_superuser=True)
+    user_set_roles(user=boss, roles=set())
+    boss.refresh_from_db()
+    assert boss.is_staff and moderators not in boss.groups.all()

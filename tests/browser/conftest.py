@@ -6,9 +6,11 @@ Every module here sets `pytestmark = pytest.mark.browser`; run them alone with `
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -98,6 +100,7 @@ class Visitor:
         # Every page this person lands on must be checked (a `step`) before they move on.
         self.current: str | None = None
         self.unchecked: list[str] = []
+        self.shot_both: set[str] = set()  # paths already checked at both widths
         self.page.on("framenavigated", self._on_navigated)
         if username:
             self.sign_in(username)
@@ -112,18 +115,18 @@ class Visitor:
     def sign_in(self, username: str) -> None:
         page = self.page
         page.goto("/accounts/login/")
+        self.step("sign-in")  # checked like every page: clean, accessible, kept as a screenshot
         page.get_by_label("Username").fill(username)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_url(self.server.url + "/")
-        # The sign-in page itself is checked by the smoke test and journey 6.
-        self.unchecked = [url for url in self.unchecked if "/accounts/login/" not in url]
         self.step("home")  # each person's home differs (sections by role): check it too
 
     def step(self, name: str, *, phone: bool = False, widths: tuple[str, ...] | None = None) -> None:
         """One journey step on the page as it is now: nothing went wrong so far (console,
         requests, hosts), axe-core finds no serious or critical violation, and a full-page
-        screenshot is kept (also at phone width, checked again there, when `phone`)."""
+        screenshot is kept (also at phone width, checked again there, when `phone`, and on the
+        first step on a home, technique or question page)."""
         page = self.page
         page.wait_for_load_state("load")
         self.guard.assert_clean()
@@ -131,7 +134,12 @@ class Visitor:
         label = self.journey.next_step(self.username or "visitor", name)
         original = page.viewport_size
         current = "phone" if original and original["width"] < 800 else "desktop"
-        for width in widths or (("desktop", "phone") if phone else (current,)):
+        path = urlparse(page.url).path
+        if widths is None and (phone or (both_widths(page.url) and path not in self.shot_both)):
+            widths = ("desktop", "phone")  # later steps on the same page keep the current width
+        if widths and "phone" in widths and "desktop" in widths:
+            self.shot_both.add(path)
+        for width in widths or (current,):
             size = PHONE if width == "phone" else DESKTOP
             if page.viewport_size != size:
                 page.set_viewport_size(size)
@@ -143,6 +151,18 @@ class Visitor:
 
     def close(self) -> None:
         self.context.close()
+
+
+BOTH_WIDTHS = (
+    re.compile(r"^/$"),  # home
+    re.compile(r"^/techniques/(?!(?:share|submissions|moderation|dashboard|import)/)[\w-]+/$"),  # a technique
+    re.compile(r"^/questions/\d+/"),  # a question
+)
+
+
+def both_widths(url: str) -> bool:
+    """The home, technique and question pages are kept at desktop and phone widths."""
+    return any(pattern.match(urlparse(url).path) for pattern in BOTH_WIDTHS)
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -238,9 +239,16 @@ class PageGuard:
         if response.status >= 400 and response.status not in self.allowed_statuses:
             self.failed.append(f"{response.request.method} {response.url}: HTTP {response.status}")
 
-    def expect(self, *statuses: int) -> None:
-        """Allow these HTTP statuses from now on (a test that checks a 403 or a 422 on purpose)."""
+    @contextmanager
+    def expecting(self, *statuses: int):
+        """Allow these HTTP statuses inside the block only (a test that checks a 403 or a 422 on
+        purpose); any other error, and these ones outside the block, still fail the journey."""
+        before = set(self.allowed_statuses)
         self.allowed_statuses.update(statuses)
+        try:
+            yield
+        finally:
+            self.allowed_statuses = before
 
     def assert_clean(self) -> None:
         problems = []

@@ -353,16 +353,17 @@ def test_4_new_hire_finds_a_mentor_who_accepts_and_they_coach_in_a_private_threa
     # A third person: refused with a clear page, and search never shows them the thread.
     marcus = visitor("rainmaker")
     mpage = marcus.page
-    marcus.guard.expect(403, 404)
-    response = mpage.goto(thread_url)
-    assert response.status == 403
-    expect(mpage.get_by_role("heading", name="You can't open this page")).to_be_visible()
-    expect(mpage.get_by_role("main")).to_contain_text("private")
-    marcus.step("thread-refused")
-    response = mpage.goto(mentorship_url)
-    assert response.status == 404
-    expect(mpage.get_by_role("heading", level=1)).to_be_visible()
-    marcus.step("mentorship-not-found")
+    with marcus.guard.expecting(403):
+        response = mpage.goto(thread_url)
+        assert response.status == 403
+        expect(mpage.get_by_role("heading", name="You can't open this page")).to_be_visible()
+        expect(mpage.get_by_role("main")).to_contain_text("private")
+        marcus.step("thread-refused")
+    with marcus.guard.expecting(404):
+        response = mpage.goto(mentorship_url)
+        assert response.status == 404
+        expect(mpage.get_by_role("heading", level=1)).to_be_visible()
+        marcus.step("mentorship-not-found")
     # A member finds the thread by a word said in it (once the worker indexed it)...
     page.goto(f"/search/?q={word}")
     reload_until_visible(page, page.locator(".search-result--thread"))
@@ -401,20 +402,20 @@ def test_5_manager_imports_deals_all_or_nothing(visitor):
     lena.step("import-form")
 
     word = token()
-    lena.guard.expect(422)  # the page answers 422 to a file with errors, by convention
-    page.get_by_label("Opportunities CSV").set_input_files(
-        files=[{"name": "opportunities.csv", "mimeType": "text/csv", "buffer": deals_csv(word, "Negociation")}]
-    )
-    page.get_by_role("button", name="Check and import").click()
-    errors = page.get_by_role("alert")
-    expect(errors.get_by_role("heading", name="Nothing was imported")).to_be_visible()
-    rows = errors.get_by_role("table").locator("tbody tr")
-    expect(rows).to_have_count(1)
-    cells = rows.first.locator("td")
-    expect(cells.nth(1)).to_have_text("3")  # the header is line 1
-    expect(cells.nth(2)).to_have_text("stage")
-    expect(cells.nth(3)).to_contain_text("Negociation")
-    lena.step("row-error")
+    with lena.guard.expecting(422):  # the page answers 422 to a file with errors, by convention
+        page.get_by_label("Opportunities CSV").set_input_files(
+            files=[{"name": "opportunities.csv", "mimeType": "text/csv", "buffer": deals_csv(word, "Negociation")}]
+        )
+        page.get_by_role("button", name="Check and import").click()
+        errors = page.get_by_role("alert")
+        expect(errors.get_by_role("heading", name="Nothing was imported")).to_be_visible()
+        rows = errors.get_by_role("table").locator("tbody tr")
+        expect(rows).to_have_count(1)
+        cells = rows.first.locator("td")
+        expect(cells.nth(1)).to_have_text("3")  # the header is line 1
+        expect(cells.nth(2)).to_have_text("stage")
+        expect(cells.nth(3)).to_contain_text("Negociation")
+        lena.step("row-error")
 
     page.get_by_label("Opportunities CSV").set_input_files(
         files=[{"name": "opportunities.csv", "mimeType": "text/csv", "buffer": deals_csv(word, "Negotiation")}]

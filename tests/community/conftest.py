@@ -98,6 +98,15 @@ def communicator(
     return WebsocketCommunicator(application, f"/ws/threads/{thread_id}/", headers=headers)
 
 
+def bell(user) -> WebsocketCommunicator:
+    """The notification bell's socket of a signed-in page."""
+    from config.asgi import application
+
+    headers = [(b"host", b"testserver"), (b"origin", b"http://testserver")]
+    headers.append((b"cookie", f"sessionid={session_cookie(user)}".encode()))
+    return WebsocketCommunicator(application, "/ws/notifications/", headers=headers)
+
+
 async def receive(comm: WebsocketCommunicator, *types: str, timeout: float = 3) -> dict:
     """The next frame of one of `types`, skipping presence and typing hints unless asked for."""
     while True:

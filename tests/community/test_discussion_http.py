@@ -4,11 +4,12 @@ the technique panel section and the navigation badge, with constant query counts
 from __future__ import annotations
 
 import pytest
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 
 from community import discussion_services as services
 from community.models import Message, Thread
 from core import sections
+from tests.community.techniques_helpers import browser
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -80,14 +81,60 @@ def test_api_permissions_validation_and_rate_limit(api_for, coach_thread, room, 
     assert limited.status_code == 429 and limited["Retry-After"]
 
 
-def test_members_endpoints_for_managers(api_for, coach_thread, manager, newhire, outsider):
-    services.thread_add_member(thread=coach_thread, user=manager)
+def _coaching(mentor, mentee, *also):
+    """A real coaching thread: private, attached to an active mentorship."""
+    from django.utils import timezone
+
+    from mentoring.models import Mentorship
+
+    now = timezone.now()
+    mentorship = Mentorship.objects.create(
+        mentee=mentee,
+        mentor=mentor,
+        status=Mentorship.Status.ACTIVE,
+        requested_by=mentee,
+        started_at=now,
+        responded_at=now,
+    )
+    return services.thread_create_private(
+        title=f"Coaching: {mentee.name} & {mentor.name}", members=[mentor, mentee, *also], parent=mentorship
+    )
+
+
+def test_members_endpoints_for_managers_on_a_private_room(api_for, manager, newhire, outsider):
+    """A private room (not a coaching thread): a manager who is a member decides who is in it."""
+    room = services.thread_create_room(title="leadership", is_private=True, members=[newhire], created_by=manager)
     api = api_for(manager)
-    assert api.post(f"/api/v1/threads/{coach_thread.pk}/members", {"username": "outsider"}).status_code == 201
-    assert "outsider" in [m["username"] for m in api.get(f"/api/v1/threads/{coach_thread.pk}/members").json()["items"]]
-    assert api_for(newhire).delete(f"/api/v1/threads/{coach_thread.pk}/members/outsider").status_code == 403
-    assert api.delete(f"/api/v1/threads/{coach_thread.pk}/members/outsider").status_code == 204
-    assert api_for(outsider).get(f"/api/v1/threads/{coach_thread.pk}").status_code == 403
+    assert api.post(f"/api/v1/threads/{room.pk}/members", {"username": "outsider"}).status_code == 201
+    assert "outsider" in [m["username"] for m in api.get(f"/api/v1/threads/{room.pk}/members").json()["items"]]
+    assert api_for(newhire).delete(f"/api/v1/threads/{room.pk}/members/outsider").status_code == 403
+    assert api.delete(f"/api/v1/threads/{room.pk}/members/outsider").status_code == 204
+    assert api_for(outsider).get(f"/api/v1/threads/{room.pk}").status_code == 403
+
+
+def test_a_coaching_threads_members_follow_its_mentorship_not_the_api(api_for, mentor, newhire, manager, outsider):
+    """Even a manager who is a member (the mentee agreed) cannot add anyone or remove the pair."""
+    thread = _coaching(mentor, newhire, manager)
+    url = f"/api/v1/threads/{thread.pk}/members"
+    for user in (manager, mentor):
+        added = api_for(user).post(url, {"username": "outsider"})
+        assert added.status_code == 409 and "membership follows the mentorship" in added.json()["detail"]
+        removed = api_for(user).delete(f"{url}/newhire")
+        assert removed.status_code == 409 and "membership follows the mentorship" in removed.json()["detail"]
+    assert api_for(outsider).post(url, {"username": "outsider"}).status_code == 403  # not even told why
+    assert sorted(m["username"] for m in api_for(mentor).get(url).json()["items"]) == ["manager", "mentor", "newhire"]
+    assert api_for(outsider).get(f"/api/v1/threads/{thread.pk}").status_code == 403
+
+
+def test_in_a_coaching_thread_only_the_author_deletes_a_message(api_for, client_for, mentor, newhire, manager):
+    thread = _coaching(mentor, newhire, manager)
+    m, _ = services.message_post(thread=thread, author=mentor, body="Notes from our call")
+    assert api_for(manager).delete(f"/api/v1/threads/{thread.pk}/messages/{m.pk}").status_code == 403
+    assert api_for(manager).patch(f"/api/v1/threads/{thread.pk}/messages/{m.pk}", {"body": "x"}).status_code == 403
+    page = client_for(manager).get(f"/discussions/{thread.pk}/")
+    assert page.status_code == 200 and f"/messages/{m.pk}/delete/" not in page.content.decode()
+    assert client_for(manager).get(f"/discussions/{thread.pk}/messages/{m.pk}/delete/").status_code == 403
+    assert api_for(mentor).delete(f"/api/v1/threads/{thread.pk}/messages/{m.pk}").status_code == 200
 
 
 def test_thread_list_and_read_endpoint(api_for, room, coach_thread, newhire, mentor):
@@ -207,7 +254,7 @@ def test_thread_page_query_count_is_constant(client_for, room, newhire, django_a
     assert page.content.decode().count('class="msg') >= 50
 
 
-# --- Sections: the panel under a technique (and a question after merge) -------------------
+# --- Sections: the panel under a technique, a question and a mentorship --------------------
 
 
 def _render_slot(slot: str, user, subject):
@@ -231,7 +278,7 @@ def test_technique_section_renders_the_live_panel(make_technique, rainmaker, new
 
 
 def test_technique_section_on_a_minimal_page_render(make_technique, rainmaker, newhire):
-    """What the technique template will do after merge: loop over the section list."""
+    """The section list rendered the way page templates loop over it."""
     from django.template import Context, Template
 
     technique = make_technique(author=rainmaker)
@@ -244,6 +291,7 @@ def test_technique_section_on_a_minimal_page_render(make_technique, rainmaker, n
         Context({"sections": sections.render("technique", request, technique), "user": newhire, "request": request})
     )
     assert 'class="card discussion-panel"' in html and "No messages yet" in html
+    assert not Thread.objects.exists()  # viewing creates nothing
 
 
 def test_draft_technique_panel_hidden_from_others_and_question_slot_is_generic(make_technique, rainmaker, newhire):
@@ -255,14 +303,109 @@ def test_draft_technique_panel_hidden_from_others_and_question_slot_is_generic(m
     assert sections.render("question", RequestFactory().get("/"), None) == []
 
 
+def test_a_techniques_discussion_follows_the_techniques_policy_rules(make_technique, rainmaker, newhire, manager):
+    """technique_visible asks techniques.view (published) and techniques.view_draft (drafts)."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from community.discussion import technique_visible
+
+    live = make_technique(author=rainmaker)
+    draft = make_technique(author=rainmaker, live=False, title="Unpublished idea")
+    root = make_user("root", is_superuser=True)
+    assert all(technique_visible(u, live) for u in (newhire, rainmaker, manager, root))
+    assert not technique_visible(AnonymousUser(), live)
+    assert [technique_visible(u, draft) for u in (rainmaker, manager, root, newhire)] == [True, True, True, False]
+    rainmaker.is_active = False
+    assert not technique_visible(rainmaker, draft) and not technique_visible(rainmaker, live)
+
+
 def test_mentorship_slot_shows_the_coaching_thread_to_its_members_only(mentor, newhire, outsider):
-    """After merge the mentorship page renders the "mentorship" slot; any model stands in here."""
+    """The "mentorship" slot is generic: any model stands in for the mentorship here."""
     parent = make_user("mentorship.stand.in")
     services.thread_create_private(title="Coaching: Nina and Sofia", members=[mentor, newhire], parent=parent)
     assert [s["key"] for s in _render_slot("mentorship", newhire, parent)] == ["discussion"]
     assert _render_slot("mentorship", outsider, parent) == []
     stranger = make_user("no.thread.yet")
     assert _render_slot("mentorship", newhire, stranger) == []  # never created on view
+
+
+def test_the_question_page_shows_its_live_discussion_panel(client_for, newhire, rainmaker):
+    """/questions/<id>/ renders the "question" section: the live panel, its no-JS form and history."""
+    from community.qa import services as qa
+
+    question = qa.question_create(
+        author=newhire,
+        title="How do I answer procurement's 20% discount ask?",
+        body="Procurement wants 20% off before signing; the champion says budget is there.",
+        route=False,
+    )
+    page = client_for(rainmaker).get(question.get_absolute_url())
+    assert page.status_code == 200
+    html = page.content.decode()
+    # Viewing opens nothing: the panel offers to start the discussion.
+    assert not Thread.objects.filter(kind="question", object_id=question.pk).exists()
+    assert 'class="card discussion-panel" id="discussion"' in html and "No messages yet" in html
+    assert f'action="/discussions/about/question/{question.pk}/start/"' in html
+    assert f'name="next" value="{question.get_absolute_url()}"' in html
+    started = browser(client_for, rainmaker).post(
+        f"/discussions/about/question/{question.pk}/start/",
+        {"body": "Trade it for a **longer term**.", "next": question.get_absolute_url()},
+    )
+    assert started.status_code == 302 and started["Location"] == f"{question.get_absolute_url()}#m-1"
+    thread = Thread.objects.get(kind="question", object_id=question.pk)
+    assert thread.created_by == rainmaker and thread.message_count == 1
+    html = client_for(newhire).get(question.get_absolute_url()).content.decode()
+    assert f'data-thread="{thread.pk}"' in html and f'action="/discussions/{thread.pk}/post/"' in html
+    assert "<strong>longer term</strong>" in html
+
+
+def test_starting_a_discussion_with_bad_input_creates_nothing_and_shows_the_errors(
+    client_for, make_technique, rainmaker, newhire
+):
+    technique = make_technique(author=rainmaker)
+    url = f"/discussions/about/technique/{technique.pk}/start/"
+    empty = browser(client_for, newhire).post(url, {"body": "   ", "next": technique.url})
+    assert empty.status_code == 422
+    html = empty.content.decode()
+    assert "This field is required." in html and f'action="{url}"' in html
+    assert f'value="{technique.url}"' in html and "Back to" in html
+    assert not Thread.objects.exists() and not Message.objects.exists()
+    # The same form, submitted twice (a double click), is one message in one thread.
+    form = {"body": "Has anyone tried this with procurement?", "client_id": "form-abc", "next": technique.url}
+    first, second = browser(client_for, newhire).post(url, form), browser(client_for, newhire).post(url, form)
+    assert first.status_code == second.status_code == 302
+    assert Thread.objects.count() == 1 and Message.objects.count() == 1
+    # A thread that exists by now takes the message.
+    browser(client_for, rainmaker).post(url, {"body": "Yes: it works.", "next": technique.url})
+    assert Thread.objects.count() == 1 and Message.objects.count() == 2
+
+
+def test_a_discussion_can_only_be_started_where_the_page_is_visible(client_for, make_technique, rainmaker, newhire):
+    draft = make_technique(author=rainmaker, live=False, title="Unpublished idea")
+    body = {"body": "What is this?"}
+    nina = browser(client_for, newhire)
+    assert nina.post(f"/discussions/about/technique/{draft.pk}/start/", body).status_code == 404
+    assert nina.post("/discussions/about/technique/999999/start/", body).status_code == 404
+    assert nina.post(f"/discussions/about/mentorship/{draft.pk}/start/", body).status_code == 404
+    assert client_for(newhire).get(f"/discussions/about/technique/{draft.pk}/start/").status_code == 405
+    signed_out = Client().post(f"/discussions/about/technique/{draft.pk}/start/", body)
+    assert signed_out.status_code == 302 and "/accounts/login/" in signed_out["Location"]
+    assert not Thread.objects.exists()
+    # Its author (who may see the draft) may start it.
+    author = browser(client_for, rainmaker)
+    assert author.post(f"/discussions/about/technique/{draft.pk}/start/", body).status_code == 302
+    assert Thread.objects.get().object_id == draft.pk
+
+
+def test_starting_a_discussion_escapes_what_it_is_given(client_for, make_technique, rainmaker, newhire):
+    technique = make_technique(author=rainmaker)
+    url = f"/discussions/about/technique/{technique.pk}/start/"
+    browser(client_for, newhire).post(url, {"body": "<script>alert(1)</script> <img src=x onerror=alert(2)> **ok**"})
+    html = client_for(rainmaker).get(technique.url).content.decode()
+    assert "<script>alert(1)</script>" not in html and "onerror" not in html and "<strong>ok</strong>" in html
+    # An off-site `next` is ignored (no open redirect).
+    away = browser(client_for, newhire).post(url, {"body": "again", "next": "https://evil.example/"})
+    assert away.status_code == 302 and away["Location"].startswith(Thread.objects.get().get_absolute_url())
 
 
 def test_a_hidden_questions_discussion_is_closed_to_others_over_http(client_for, api_for, newhire, rainmaker, manager):

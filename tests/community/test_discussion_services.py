@@ -190,6 +190,61 @@ def test_concurrent_posts_get_unique_consecutive_sequence_numbers(manager):
     assert room.last_seq == 40 and room.message_count == 40
 
 
+def _all_at_once(jobs) -> list:
+    """Run each job in its own thread (and database connection), released together."""
+    barrier = threading.Barrier(len(jobs))
+    results: list = [None] * len(jobs)
+
+    def run(i, job) -> None:
+        try:
+            barrier.wait()
+            results[i] = job()
+        except BaseException as exc:  # reported by the caller
+            results[i] = exc
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(60)
+    return results
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_per_minute_limit_holds_when_one_person_posts_in_many_threads_at_once(manager, settings):
+    """Eight posts by one person at once, each in another room, with a limit of 3: exactly 3 are
+    stored (the count runs under the author's row lock, inside the posting transaction)."""
+    settings.DISCUSSION_LIMITS = {"messages_per_minute": 3}
+    author = make_user("fast.typer")
+    rooms = [services.thread_create_room(title=f"#room-{i}", created_by=manager) for i in range(8)]
+    results = _all_at_once(
+        [
+            lambda room=room: services.message_post(thread=room, author=author, body="Same news everywhere")
+            for room in rooms
+        ]
+    )
+    limited = [r for r in results if isinstance(r, services.RateLimited)]
+    assert not [r for r in results if isinstance(r, BaseException) and r not in limited], results
+    assert Message.objects.filter(author=author).count() == 3 and len(limited) == 5
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_connection_limit_holds_when_sockets_open_at_once(room, newhire, settings):
+    """Eight sockets of one person open at once with a limit of 3: exactly 3 are admitted."""
+    from community.models import ThreadConnection
+
+    settings.DISCUSSION_LIMITS = {"connections_per_user": 3}
+    results = _all_at_once(
+        [lambda i=i: services.connection_open(thread=room, user=newhire, channel_name=f"socket-{i}") for i in range(8)]
+    )
+    assert sorted(results, key=str) == [False] * 5 + [True] * 3, results
+    assert ThreadConnection.objects.filter(user=newhire).count() == 3
+
+
 def test_a_message_is_saved_first_and_broadcast_only_after_the_commit(
     room, newhire, monkeypatch, django_capture_on_commit_callbacks
 ):

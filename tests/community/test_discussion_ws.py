@@ -10,7 +10,7 @@ from channels.db import database_sync_to_async
 from community import discussion_services as services
 from community.models import Message
 
-from .conftest import communicator, join, nothing_but_hints, receive
+from .conftest import bell, communicator, join, nothing_but_hints, receive
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -98,12 +98,17 @@ def test_resume_frame_on_a_live_connection_and_resync_when_the_gap_is_too_large(
             await join(a, last_seq=0)
             resync = await receive(a, "resync")
             assert resync["last_seq"] == 5 and resync["history_url"].startswith(f"/api/v1/threads/{room.pk}/messages")
+            # hello → resync → replayed, as the protocol document says (then live frames).
+            assert (await receive(a, "replayed")) == {"type": "replayed", "v": 1, "last_seq": 5, "count": 0}
             await a.send_json_to({"type": "resume", "last_seq": 3})
             frames = [await receive(a, "message") for _ in range(2)]
             assert [f["message"]["seq"] for f in frames] == [4, 5]
             assert (await receive(a, "replayed"))["last_seq"] == 5
             await a.send_json_to({"type": "resume", "last_seq": 99})  # ahead of the thread
             assert (await receive(a, "resync"))["last_seq"] == 5
+            assert (await receive(a, "replayed")) == {"type": "replayed", "v": 1, "last_seq": 5, "count": 0}
+            await post(thread=room, author=rainmaker, body="Live after the resync")
+            assert (await receive(a, "message"))["message"]["seq"] == 6
         finally:
             await a.disconnect()
 
@@ -191,6 +196,122 @@ def test_removed_member_stops_receiving_at_once(coach_thread, mentor, newhire, m
             await n.disconnect()
 
     run(scenario)
+
+
+def _drop_the_kick(monkeypatch):
+    """The channel layer is at-most-once: here the removal's kick frame never arrives."""
+    from community.consumers import ThreadConsumer
+
+    async def lost(self, event):
+        return None
+
+    monkeypatch.setattr(ThreadConsumer, "thread_kick", lost)
+
+
+async def _closed_for_good(comm) -> None:
+    """The connection says it lost access, closes with 4403, and sends nothing else."""
+    error = await comm.receive_json_from(timeout=3)
+    assert error["type"] == "error" and error["code"] == "removed", error
+    assert (await comm.receive_output(timeout=3)) == {"type": "websocket.close", "code": 4403}
+    assert await comm.receive_nothing(timeout=0.3)
+
+
+def test_a_removed_member_whose_kick_was_lost_gets_no_further_private_event(monkeypatch, coach_thread, mentor, newhire):
+    """The next event of the thread checks the membership first: nothing private is delivered."""
+    _drop_the_kick(monkeypatch)
+
+    async def scenario():
+        m, n = communicator(coach_thread.pk, user=mentor), communicator(coach_thread.pk, user=newhire)
+        try:
+            await join(m, last_seq=0)
+            await join(n, last_seq=0)
+            await receive(n, "replayed")
+            await nothing_but_hints(n)
+            await database_sync_to_async(services.thread_remove_member)(thread=coach_thread, user=newhire)
+            await m.send_json_to({"type": "message", "client_id": "m-1", "body": "Private note for the file."})
+            await receive(m, "ack")
+            await _closed_for_good(n)  # neither the presence update nor the message reached her
+        finally:
+            await m.disconnect()
+            await n.disconnect()
+
+    run(scenario)
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [{"type": "resume", "last_seq": 0}, {"type": "hello", "v": 1, "last_seq": 0}, {"type": "read"}, {"type": "typing"}],
+    ids=["resume", "hello", "read", "typing"],
+)
+def test_a_removed_member_whose_kick_was_lost_is_closed_on_resume_read_and_typing(
+    monkeypatch, coach_thread, mentor, newhire, frame
+):
+    """Every frame that reads or touches the thread asks the policy again, so a resume after the
+    removal replays nothing (here every broadcast of the removal is lost, not only the kick)."""
+
+    async def scenario():
+        n = communicator(coach_thread.pk, user=newhire)
+        try:
+            await join(n, last_seq=0)
+            await receive(n, "replayed")
+            await nothing_but_hints(n)
+            with monkeypatch.context() as lost:
+                lost.setattr(services, "_group_send", lambda group, event: None)
+                await database_sync_to_async(services.thread_remove_member)(thread=coach_thread, user=newhire)
+                await post(thread=coach_thread, author=mentor, body="Said after she left")
+            await n.send_json_to(frame)
+            await _closed_for_good(n)
+        finally:
+            await n.disconnect()
+
+    run(scenario)
+
+
+@pytest.fixture
+def worker_elsewhere(settings):
+    """Tasks are queued for a worker process that never runs here (as in `make run`, where the
+    worker's pushes reach only its own in-memory channel layer); records what was queued."""
+    from django_tasks.signals import task_enqueued
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    queued: list[str] = []
+
+    def record(sender, task_result, **kwargs):
+        queued.append(task_result.task.module_path)
+
+    task_enqueued.connect(record)
+    yield queued
+    task_enqueued.disconnect(record)
+
+
+def test_a_mention_rings_the_bell_live_from_the_web_process(worker_elsewhere, coach_thread, mentor, newhire, rainmaker):
+    """@mentions and a private thread's new-message notices are created by the process that
+    took the message, after the commit, so the bell hears them even with a process-local
+    channel layer; nothing is left for the worker."""
+
+    async def scenario():
+        nina_bell, marcus_bell = bell(newhire), bell(rainmaker)
+        sofia = communicator(coach_thread.pk, user=mentor)
+        try:
+            assert (await nina_bell.connect())[0] and (await marcus_bell.connect())[0]
+            await join(sofia, last_seq=0)
+            await sofia.send_json_to({"type": "message", "client_id": "s-1", "body": "@newhire how did the call go?"})
+            await receive(sofia, "ack")
+            rung = await nina_bell.receive_json_from(timeout=3)
+            assert rung["type"] == "notification" and rung["kind"] == "mention"
+            assert rung["title"] == "Sofia Lindqvist mentioned you in Coaching: Nina and Sofia"
+            assert await nina_bell.receive_nothing(timeout=0.3)  # the mention, not also a second notice
+            # A mention of someone outside the private thread rings nothing.
+            await sofia.send_json_to({"type": "message", "client_id": "s-2", "body": "Ask @rainmaker about it"})
+            await receive(sofia, "ack")
+            assert await marcus_bell.receive_nothing(timeout=0.5)
+        finally:
+            await nina_bell.disconnect()
+            await marcus_bell.disconnect()
+            await sofia.disconnect()
+
+    run(scenario)
+    assert "community.discussion_tasks.notify_message" not in worker_elsewhere
 
 
 def test_rate_limit_answers_an_error_frame(settings, room, newhire):

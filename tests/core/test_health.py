@@ -18,7 +18,7 @@ def test_readyz_all_good(client):
     body = response.json()
     assert response.status_code == 200, body
     assert body["status"] == "ready" and body["failed"] == []
-    assert {"database", "cache", "channel_layer"} <= set(body["checks"])
+    assert {"database", "task_queue", "cache", "channel_layer"} <= set(body["checks"])
 
 
 def _redis_settings(url: str) -> dict:
@@ -60,3 +60,36 @@ def test_pages_carry_a_content_security_policy(client, newhire):
     policy = client.get("/").headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "object-src 'none'" in policy and "unsafe-eval" not in policy
     assert "Content-Security-Policy" not in client.get("/cms/").headers
+
+
+def test_readyz_reads_the_task_queue_when_tasks_run_in_the_database(django_assert_num_queries):
+    from core.health import check_task_queue
+
+    database_tasks = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with override_settings(TASKS=database_tasks), django_assert_num_queries(1):
+        check_task_queue()
+    with django_assert_num_queries(0):  # the test settings run tasks immediately: no queue to reach
+        check_task_queue()
+
+
+def test_check_ready_command_runs_the_readiness_checks(monkeypatch):
+    """The worker's container health check: exit 0 when ready, an error naming what failed."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from core import health
+
+    out = StringIO()
+    call_command("check_ready", stdout=out)
+    assert '"status": "ready"' in out.getvalue()
+
+    def broken() -> None:
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setitem(health.CHECKS, "cache", broken)
+    out = StringIO()
+    with pytest.raises(CommandError, match="Not ready: cache failed"):
+        call_command("check_ready", stdout=out)
+    assert "ConnectionError: redis is down" in out.getvalue()

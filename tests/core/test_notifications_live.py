@@ -85,6 +85,37 @@ def test_the_bell_refuses_strangers_and_foreign_origins(newhire):
     async_to_sync(scenario)()
 
 
+def test_the_bell_answers_malformed_frames_with_an_error_and_stays_usable(newhire):
+    """Text that is not JSON, binary frames, oversized or unknown frames: an error frame each, and
+    the socket still delivers the next notification (it used to raise on a non-JSON frame)."""
+
+    async def scenario():
+        bell = _socket(newhire)
+        try:
+            assert (await bell.connect())[0]
+            cases = [
+                ({"text_data": "this is not json"}, "malformed"),
+                ({"text_data": "{"}, "malformed"),
+                ({"bytes_data": b"\x00\x01\x02"}, "malformed"),
+                ({"text_data": "x" * 10_000}, "frame_too_large"),
+                ({"text_data": '{"type": "subscribe"}'}, "unknown_type"),
+                ({"text_data": "[1, 2]"}, "unknown_type"),
+            ]
+            for frame, code in cases:
+                await bell.send_to(**frame)
+                error = await bell.receive_json_from(timeout=3)
+                assert error["type"] == "error" and error["code"] == code and error["detail"], (frame, error)
+            await bell.send_json_to({"type": "ping"})
+            assert await bell.receive_json_from(timeout=3) == {"type": "pong"}
+            await database_sync_to_async(notify)(recipient=newhire, kind="qa.answer", title="Still listening")
+            frame = await bell.receive_json_from(timeout=3)
+            assert frame["type"] == "notification" and frame["title"] == "Still listening"
+        finally:
+            await bell.disconnect()
+
+    async_to_sync(scenario)()
+
+
 @pytest.mark.django_db(transaction=False)
 def test_weekly_digest_gathers_what_a_person_set_to_weekly(newhire, django_capture_on_commit_callbacks):
     preferences_set(user=newhire, deliveries={"qa.followed": "weekly"})

@@ -185,6 +185,21 @@ def test_mentorship_list_shows_what_the_caller_may_see(api_for, pair, boss):
     assert api_for(boss).get(f"{BASE}/mentorships?role=boss").status_code == 422
 
 
+def test_the_whole_programme_is_for_those_who_run_it(pair, boss):
+    """mentorships_visible_to asks mentoring.manage_programme: managers and superusers, active."""
+    from mentoring import selectors
+
+    sofia, nina, m = pair
+    other = activate(make_mentee("omar"), make_mentor("ravi"))
+    root = make_user("root", is_superuser=True)
+    for user in (boss, root):
+        assert {x.pk for x in selectors.mentorships_visible_to(user)} == {m.pk, other.pk}
+    for member in (sofia, nina):
+        assert [x.pk for x in selectors.mentorships_visible_to(member)] == [m.pk]
+    boss.is_active = False
+    assert not selectors.mentorships_visible_to(boss).exists()
+
+
 def test_private_data_is_for_the_pair_and_the_consented_manager(api_for, pair, boss):
     sofia, nina, m = pair
     outsider = make_mentor("outsider")

@@ -175,3 +175,35 @@ def test_search_finds_the_coaching_thread_only_for_who_may_read_it(pair, indexed
         pair.mentee.manager = new_boss
         pair.mentee.save()
     assert (found(pair.boss), found(new_boss), found(outsider)) == (0, 1, 0)
+
+
+def test_the_mentees_manager_cannot_change_who_is_in_the_coaching_thread(pair, api_for, client_for):
+    """The boss is a member (the mentee agreed) and a manager, yet the thread's members follow the
+    mentorship: adding an outsider or removing the mentor is refused over the API and the page
+    offers no way to do it."""
+    services.mentorship_set_manager_access(mentorship=pair.m, by=pair.mentee, allowed=True)
+    make_user("olivia", roles=("rainmaker",))
+    url = f"/api/v1/threads/{pair.thread.pk}/members"
+    api = api_for(pair.boss)
+    added = api.post(url, {"username": "olivia"})
+    assert added.status_code == 409 and "membership follows the mentorship" in added.json()["detail"]
+    removed = api.delete(f"{url}/sofia")
+    assert removed.status_code == 409 and "membership follows the mentorship" in removed.json()["detail"]
+    assert members(pair.thread) == {"sofia", "nina", "boss"}
+    page = client_for(pair.boss).get(f"/discussions/{pair.thread.pk}/")
+    html = page.content.decode()
+    assert page.status_code == 200 and "Its members follow the mentorship" in html
+    assert "/members" not in html  # no add or remove control anywhere on the page
+    # Nor can the boss take the mentor's words out of the thread, over the API or the page.
+    message, _ = message_post(thread=pair.thread, author=pair.mentor, body="Call notes", client_id="n1")
+    assert api.delete(f"/api/v1/threads/{pair.thread.pk}/messages/{message.pk}").status_code == 403
+    delete_page = f"/discussions/{pair.thread.pk}/messages/{message.pk}/delete/"
+    boss = client_for(pair.boss)
+    assert delete_page not in boss.get(f"/discussions/{pair.thread.pk}/").content.decode()
+    assert boss.get(delete_page).status_code == 403
+    assert boss.post(delete_page, {"csrfmiddlewaretoken": boss.cookies["csrftoken"].value}).status_code == 403
+    message.refresh_from_db()
+    assert message.deleted_at is None
+    # The mentorship stays the one writer: the mentee withdrawing consent removes the boss.
+    services.mentorship_set_manager_access(mentorship=pair.m, by=pair.mentee, allowed=False)
+    assert members(pair.thread) == {"sofia", "nina"}

@@ -11,7 +11,17 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
-from community.models import Answer, Question, QuestionRouting, Reputation, ReputationEvent, Vote
+from community.models import (
+    Answer,
+    AnswerCitation,
+    Comment,
+    Post,
+    Question,
+    QuestionRouting,
+    Reputation,
+    ReputationEvent,
+    Vote,
+)
 from community.qa import reputation, routing, services
 from notifications.models import Notification
 from notifications.services import preferences_set
@@ -213,3 +223,12 @@ def test_demo_seeder_builds_a_believable_qa(db):
     assert Reputation.objects.filter(points__gt=0).count() >= 10
     assert Question.objects.exclude(stage=None).count() == Question.objects.count()
     assert SalesStage.objects.exists()
+    # Comments (on questions and on answers, counted on their posts) and technique citations.
+    comments = Comment.objects.all()
+    assert comments.count() >= 50
+    assert comments.filter(post__kind="question").exists() and comments.filter(post__kind="answer").exists()
+    assert sum(Post.objects.values_list("comment_count", flat=True)) == comments.filter(is_hidden=False).count()
+    citations = AnswerCitation.objects.select_related("technique")
+    assert citations.count() >= 30
+    assert citations.values("technique").distinct().count() >= 5
+    assert all(c.technique.live for c in citations)

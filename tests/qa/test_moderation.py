@@ -126,6 +126,38 @@ def test_edits_keep_a_revision_history_with_diffs(pages, ask, newhire, manager):
     assert "Dana Okafor" in html
 
 
+def test_revisions_keep_the_stage_persona_and_deal_context(ask, newhire, pages, api_for, stage, persona, skill):
+    from taxonomy.models import SalesStage
+
+    q = ask(persona=persona, deal_size="100k-500k")
+    discovery = SalesStage.objects.get(slug="discovery")
+    services.question_edit(
+        question=q,
+        editor=newhire,
+        title=q.title,
+        body=q.body,
+        stage=discovery,
+        persona=persona,
+        tags=[skill],
+        deal_size="gt1m",
+        summary="It is a bigger deal",
+    )
+    first, second = PostRevision.objects.filter(post=q).order_by("number")
+    assert first.context == f"Sales stage: {stage.name}\nPersona: {persona.name}\nDeal size: 100k \u2013 500k"
+    assert second.context == f"Sales stage: {discovery.name}\nPersona: {persona.name}\nDeal size: Over 1M"
+    html = pages(newhire).get(f"/questions/posts/{q.pk}/history/").content.decode()
+    assert "Stage, persona and deal" in html
+    assert f'<del><span aria-hidden="true">\u2212 </span>Sales stage: {stage.name}</del>' in html
+    assert f'<ins><span aria-hidden="true">+ </span>Sales stage: {discovery.name}</ins>' in html
+    assert '<ins><span aria-hidden="true">+ </span>Deal size: Over 1M</ins>' in html
+    items = api_for(newhire).get(f"/api/v1/posts/{q.pk}/revisions").json()["items"]
+    assert items[0]["context"] == second.context
+    changes = items[0]["changes"]["context"]
+    assert {"op": "delete", "text": f"Sales stage: {stage.name}"} in changes
+    assert {"op": "insert", "text": "Deal size: Over 1M"} in changes
+    assert {"op": "equal", "text": f"Persona: {persona.name}"} in changes
+
+
 def test_revision_diffs_escape_markup(ask, newhire, pages):
     q = ask()
     services.question_edit(
@@ -133,3 +165,52 @@ def test_revision_diffs_escape_markup(ask, newhire, pages):
     )
     html = pages(newhire).get(f"/questions/posts/{q.pk}/history/").content.decode()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_answers_to_a_question_closed_as_duplicate_cannot_be_accepted(api_for, pages, ask, newhire, manager, rainmaker):
+    """Closing moves the conversation to the original: the service refuses with a sentence, the
+    API answers 409 and the page shows the sentence; nothing is accepted."""
+    original = ask(title="How do I handle procurement's first discount ask?")
+    dup = ask(title="Procurement asked for 20% off, what now?")
+    a = services.answer_create(question=dup, author=rainmaker, body="Trade it for a longer term, always.")
+    services.post_moderate(post=dup, moderator=manager, action="duplicate", duplicate_of=original)
+    a.refresh_from_db()
+    with pytest.raises(ValidationError, match="closed as a duplicate"):
+        services.answer_accept(answer=a, user=newhire)
+    for user in (newhire, manager):
+        r = api_for(user).post(f"/api/v1/answers/{a.pk}/accept")
+        assert r.status_code == 409, r.content
+        assert "closed as a duplicate" in r.json()["detail"] and "original" in r.json()["detail"]
+    r = pages(newhire).post(f"/questions/answers/{a.pk}/accept/", follow=True)
+    assert r.status_code == 200 and "closed as a duplicate" in r.content.decode()
+    dup.refresh_from_db()
+    a.refresh_from_db()
+    assert dup.accepted_answer_id is None and not a.is_accepted
+
+
+def test_state_conflicts_answer_409_with_a_sentence(api_for, ask, newhire, manager, rainmaker, mentor):
+    """The request is well-formed but the post's state refuses it: 409 {"detail"}, as comments and
+    flags already do (422 stays for invalid input)."""
+    original = ask(title="How do I handle procurement's first discount ask?")
+    dup = ask(title="Procurement asked for 20% off, what now?")
+    services.post_moderate(post=dup, moderator=manager, action="duplicate", duplicate_of=original)
+    r = api_for(rainmaker).post(f"/api/v1/questions/{dup.pk}/answers", {"body": "Trade it for a longer term."})
+    assert r.status_code == 409 and "answer the original" in r.json()["detail"] and "errors" not in r.json()
+
+    hidden = ask(title="A question a manager hid for review")
+    services.post_moderate(post=hidden, moderator=manager, action="hide")
+    for user in (newhire, manager):  # the asker and managers still see it, but it takes no answers
+        r = api_for(user).post(f"/api/v1/questions/{hidden.pk}/answers", {"body": "Trade it for a longer term."})
+        assert r.status_code == 409 and "hidden" in r.json()["detail"], r.content
+    r = api_for(manager).post(f"/api/v1/posts/{hidden.pk}/vote", {"value": 1})
+    assert r.status_code == 409 and "Hidden posts cannot be voted on" in r.json()["detail"]
+
+    a = services.answer_create(question=original, author=rainmaker, body="Trade it for a three-year term.")
+    services.post_moderate(post=a, moderator=manager, action="hide")
+    r = api_for(manager).post(f"/api/v1/answers/{a.pk}/accept")
+    assert r.status_code == 409 and r.json()["detail"] == "A hidden answer cannot be accepted."
+    assert api_for(newhire).post(f"/api/v1/answers/{a.pk}/accept").status_code == 404  # hidden from the asker
+    assert Post.objects.get(pk=hidden.pk).score == 0 and Question.objects.get(pk=original.pk).accepted_answer_id is None
+    # Invalid input is still 422 with field errors.
+    r = api_for(mentor).post(f"/api/v1/posts/{original.pk}/vote", {"value": 7})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "value"

@@ -179,3 +179,22 @@ def test_api_without_credentials_is_401_even_when_csrf_is_enforced(thread, clien
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(newhire)
     assert browser.post(f"/api/v1/posts/{a.pk}/vote", {"value": 1}, content_type="application/json").status_code == 403
+
+
+def test_following_a_hidden_question_from_the_page_is_404_and_leaks_nothing(pages, thread, manager, mentor, newhire):
+    """The follow form looks the question up as the API does: a question hidden from the
+    person does not exist for them, so neither its title nor a follow comes out of it."""
+    from community.models import Follow
+
+    q, _a = thread
+    services.post_moderate(post=q, moderator=manager, action="hide")
+    r = pages(mentor).post("/questions/follow/", {"target": "question", "id": q.pk, "on": "1"}, follow=True)
+    assert r.status_code == 404
+    assert q.title not in r.content.decode()
+    assert not Follow.objects.filter(user=mentor, question=q).exists()
+    assert pages(mentor).post("/questions/follow/", {"target": "question", "id": 999999}).status_code == 404
+    # The asker and managers still see it, so they may follow it.
+    r = pages(manager).post("/questions/follow/", {"target": "question", "id": q.pk, "on": "1"}, follow=True)
+    assert r.status_code == 200 and Follow.objects.filter(user=manager, question=q).exists()
+    r = pages(newhire).post("/questions/follow/", {"target": "question", "id": q.pk, "on": "0"})
+    assert r.status_code == 302 and not Follow.objects.filter(user=newhire, question=q).exists()

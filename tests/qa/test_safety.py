@@ -33,6 +33,52 @@ def test_xss_in_title_body_comments_and_tags_is_neutralised(api_for, pages, newh
     assert "<script>alert" not in listing
 
 
+def _no_live_markup(html: str) -> None:
+    assert "<script" not in html and "<img" not in html and "onerror" not in html and "javascript:" not in html
+
+
+def test_xss_in_comments_through_the_api_is_neutralised(api_for, pages, ask, newhire, rainmaker):
+    q = ask()
+    a = services.answer_create(question=q, author=rainmaker, body="Trade the discount for a longer term.")
+    api = api_for(newhire)
+    for post_id in (q.pk, a.pk):
+        r = api.post(f"/api/v1/posts/{post_id}/comments", {"body": f"Comment {XSS} [x](javascript:alert(1))"})
+        assert r.status_code == 201, r.content
+        _no_live_markup(r.json()["body_html"])
+        assert XSS in r.json()["body"]  # the source comes back as typed; only the HTML is cleaned
+    comment_id = r.json()["id"]
+    r = api.patch(f"/api/v1/comments/{comment_id}", {"body": f"Edited {XSS}"})
+    assert r.status_code == 200
+    _no_live_markup(r.json()["body_html"])
+    for item in api.get(f"/api/v1/posts/{q.pk}/comments").json()["items"]:
+        _no_live_markup(item["body_html"])
+    detail = api.get(f"/api/v1/questions/{q.pk}").json()
+    for c in detail["comments"] + detail["answers"][0]["comments"]:
+        _no_live_markup(c["body_html"])
+    html = pages(rainmaker).get(f"/questions/{q.pk}/").content.decode()
+    assert "<script>alert" not in html and "<img src=x" not in html and 'href="javascript:' not in html
+
+
+def test_xss_in_comments_through_the_page_form_is_neutralised(pages, ask, newhire, rainmaker):
+    q = ask()
+    c = pages(rainmaker)
+    r = c.post(f"/questions/posts/{q.pk}/comment/", {"body": f"Comment {XSS} [x](javascript:alert(1))"})
+    assert r.status_code == 302
+    comment = Comment.objects.get()
+    _no_live_markup(comment.body_html)
+    r = c.post(f"/questions/comments/{comment.pk}/edit/", {"body": f"Edited {XSS}"})
+    assert r.status_code == 302
+    _no_live_markup(Comment.objects.get().body_html)
+    for reader in (newhire, rainmaker):  # the author's page also holds the source in the edit form
+        html = pages(reader).get(f"/questions/{q.pk}/").content.decode()
+        assert "<script>alert" not in html and "<img src=x" not in html and 'href="javascript:' not in html
+    assert "&lt;script&gt;alert" in pages(rainmaker).get(f"/questions/{q.pk}/").content.decode()
+    # A form that fails validation shows what was typed, escaped.
+    r = c.post(f"/questions/posts/{q.pk}/comment/", {"body": XSS + "x" * 1000})
+    assert r.status_code == 422
+    assert "<script>alert" not in r.content.decode() and "&lt;script&gt;" in r.content.decode()
+
+
 def test_tags_with_markup_are_refused(api_for, pages, newhire):
     r = api_for(newhire).post(
         "/api/v1/questions",
@@ -106,6 +152,32 @@ def test_bad_list_filters_are_explained(api_for, newhire):
     assert api_for(newhire).get("/api/v1/questions?page=0").status_code == 422
 
 
+@pytest.mark.parametrize("field", ["stage", "persona", "tag"])
+def test_list_filters_that_name_nothing_are_422_not_an_empty_list(api_for, newhire, field):
+    r = api_for(newhire).get(f"/api/v1/questions?{field}=nope")
+    assert r.status_code == 422, r.content
+    body = r.json()
+    assert body["detail"] and [e["field"] for e in body["errors"]] == [field]
+    assert "“nope”" in body["errors"][0]["message"] and "such as" in body["errors"][0]["message"]
+
+
+def test_every_bad_list_filter_is_reported_at_once_and_known_ones_still_filter(api_for, ask, newhire):
+    from taxonomy.models import SalesStage
+
+    r = api_for(newhire).get("/api/v1/questions?tab=everything&stage=nope&persona=nope&tag=nope")
+    assert r.status_code == 422
+    assert {e["field"] for e in r.json()["errors"]} == {"tab", "stage", "persona", "tag"}
+    q = ask(labels=["renewal"])
+    api = api_for(newhire)
+    for query in ("stage=negotiation", "tag=negotiation", "tag=renewal"):
+        r = api.get(f"/api/v1/questions?{query}")
+        assert r.status_code == 200 and [i["id"] for i in r.json()["items"]] == [q.pk], query
+    r = api.get("/api/v1/questions?stage=closing")  # a real stage without questions: an empty page
+    assert r.status_code == 200 and r.json()["count"] == 0
+    SalesStage.objects.filter(slug="negotiation").update(is_active=False)  # retired terms still filter
+    assert api.get("/api/v1/questions?stage=negotiation").json()["count"] == 1
+
+
 def test_bad_answers_get_field_errors(api_for, ask, rainmaker):
     q = ask()
     api = api_for(rainmaker)
@@ -169,7 +241,43 @@ def test_new_accounts_are_rate_limited_on_comments(pages, ask, newhire):
     c = pages(newhire)
     assert c.post(f"/questions/posts/{q.pk}/comment/", {"body": "First comment"}).status_code == 302
     r = c.post(f"/questions/posts/{q.pk}/comment/", {"body": "Second comment"})
-    assert r.status_code == 429 and "New accounts can post 1 comments an hour" in r.content.decode()
+    assert r.status_code == 429 and "New accounts can post 1 comment an hour;" in r.content.decode()
+    assert "1 comments" not in r.content.decode()
+
+
+@pytest.mark.parametrize(
+    "what,limit,sentence",
+    [
+        ("comment", 1, "New accounts can post 1 comment an hour; you can post again in "),
+        ("comment", 3, "New accounts can post 3 comments an hour; you can post again in "),
+        ("post", 1, "New accounts can post 1 question or answer an hour; you can post again in "),
+        ("post", 2, "New accounts can post 2 questions and answers an hour; you can post again in "),
+    ],
+)
+def test_the_rate_limit_sentence_is_plural_only_when_it_should_be(ask, rainmaker, settings, what, limit, sentence):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from community.models import Post
+    from tests.factories import make_user
+
+    settings.QA_NEW_ACCOUNT_COMMENTS_PER_HOUR = limit
+    settings.QA_NEW_ACCOUNT_POSTS_PER_HOUR = limit
+    fresh = make_user("fresh")
+    q = ask(author=rainmaker)
+    for _ in range(limit):
+        if what == "comment":
+            services.comment_create(post=q, author=fresh, body="A clarifying comment.")
+        else:
+            services.answer_create(question=q, author=fresh, body="An answer long enough to count.")
+    # The oldest post of the hour was 59 minutes ago: one minute to wait, said in the singular.
+    model = Comment if what == "comment" else Post
+    oldest = model.objects.filter(author=fresh).order_by("created_at", "pk").first()
+    model.objects.filter(pk=oldest.pk).update(created_at=timezone.now() - timedelta(minutes=59, seconds=30))
+    with pytest.raises(services.RateLimited) as caught:
+        services.check_rate_limit(user=fresh, what=what)
+    assert caught.value.message == sentence + "1 minute."
 
 
 def test_the_ask_form_shows_every_error_at_once(pages, newhire):

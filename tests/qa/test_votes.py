@@ -34,6 +34,20 @@ def test_bad_vote_values_are_refused_with_a_clear_error(api_for, ask, rainmaker,
     assert Vote.objects.count() == 0
 
 
+def test_the_openapi_document_states_the_three_vote_values(client):
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["VoteIn"]
+    value = schema["properties"]["value"]
+    assert value["type"] == "integer" and sorted(value["enum"]) == [-1, 0, 1]
+    assert schema["required"] == ["value"]
+
+
+def test_an_out_of_range_vote_names_the_values(api_for, ask, rainmaker):
+    q = ask()
+    r = api_for(rainmaker).post(f"/api/v1/posts/{q.pk}/vote", {"value": 2})
+    assert r.status_code == 422
+    assert r.json()["errors"] == [{"field": "value", "message": "Input should be 1, -1 or 0"}]
+
+
 def test_vote_on_a_missing_post_is_404_and_needs_auth(api_for, rainmaker):
     assert api_for(rainmaker).post("/api/v1/posts/999999/vote", {"value": 1}).status_code == 404
     assert api_for(None).post("/api/v1/posts/1/vote", {"value": 1}).status_code == 401
@@ -113,3 +127,53 @@ def test_fifty_concurrent_votes_give_the_exact_total():
     assert (post.upvotes, post.downvotes, post.score) == (20, 30, -10)
     assert sum(Vote.objects.filter(post=q).values_list("value", flat=True)) == post.score
     assert Reputation.objects.get(user=author).points == 20 * 5 + 30 * -2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_one_person_voting_concurrently_with_themselves_counts_once():
+    """A double click, two tabs, a retrying script: the same person's votes on one post race each
+    other. There is still exactly one vote row, and the totals and reputation agree with it."""
+    from community.models import Question, ReputationEvent
+
+    author = make_user("asker-self")
+    voter = make_user("double-clicker")
+    q = Question.objects.create(author=author, title="Concurrency question", body="Body text long enough.")
+    errors: list[BaseException] = []
+
+    def race(values: list[int]) -> None:
+        barrier = threading.Barrier(len(values))
+
+        def vote(value):
+            try:
+                barrier.wait(timeout=30)
+                services.vote_cast(post_id=q.pk, user=voter, value=value)
+            except BaseException as exc:
+                errors.append(exc)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=vote, args=(v,)) for v in values]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert not errors, errors
+
+    def consistent() -> Post:
+        post = Post.objects.get(pk=q.pk)
+        votes = list(Vote.objects.filter(post=q).values_list("value", flat=True))
+        assert len(votes) <= 1 and post.score == sum(votes)
+        assert (post.upvotes, post.downvotes) == (votes.count(1), votes.count(-1))
+        events = ReputationEvent.objects.filter(user=author)
+        assert Reputation.objects.get(user=author).points == sum(e.points for e in events)
+        return post
+
+    race([1] * 10)  # the same up-vote ten times at once
+    post = consistent()
+    assert (post.score, post.upvotes, post.downvotes) == (1, 1, 0)
+    assert Vote.objects.get(post=q, user=voter).value == 1
+    assert Reputation.objects.get(user=author).points == 5
+
+    race([1, -1, 0, 1, -1, 0, 1, -1])  # changing their mind in every direction at once
+    consistent()

@@ -82,7 +82,17 @@ def test_mapping_uses_english_analysis_and_sales_synonyms_at_search_time():
         assert props[field]["analyzer"] == "rainmaker_english"
         assert props[field]["search_analyzer"] == "rainmaker_english_search"
     assert props["title"]["copy_to"] == "spell" and props["spell"]["analyzer"] == "standard"
-    for keyword in ("doc_type", "stage", "personas", "tags", "industries", "evidence", "principals", "worked_in"):
+    for keyword in (
+        "doc_type",
+        "stage",
+        "personas",
+        "tags",
+        "industries",
+        "deal_sizes",
+        "evidence",
+        "principals",
+        "worked_in",
+    ):
         assert props[keyword]["type"] == "keyword"
     assert props["suggest"] == {
         "type": "completion",
@@ -95,6 +105,9 @@ def test_mapping_uses_english_analysis_and_sales_synonyms_at_search_time():
 def test_documents_carry_their_access_and_completion_inputs():
     public = to_source(doc("technique", 1, "Handle the pricing objection", stage="Negotiation", votes=3))
     assert public["principals"] == ["members"]
+    assert public["deal_sizes"] == []  # a technique applies to deals of any size
+    sized = to_source(doc("question", 5, "Discount for a mid-size deal", deal_sizes=("mid", "large")))
+    assert sized["deal_sizes"] == ["mid", "large"]
     assert public["suggest"]["input"][:2] == ["Handle the pricing objection", "the pricing objection"]
     assert public["stage"] == "negotiation"
     draft = to_source(
@@ -102,6 +115,35 @@ def test_documents_carry_their_access_and_completion_inputs():
     )
     assert draft["principals"] == ["user:4", "role:manager"]
     assert completion_inputs("a b c d e f g h")[-1] == "f g h"
+
+
+def test_a_restricted_document_that_lists_nobody_is_never_widened_to_members():
+    nobody = to_source(doc("technique", 3, "Orphaned draft", visibility=Visibility.RESTRICTED))
+    assert nobody["principals"] == []  # matches no `terms` filter on principals: nobody finds it
+    assert "suggest" not in nobody  # and no completion (its contexts would be its principals)
+    body = search_body(request("orphaned", principals=["members", "user:1", "role:manager"]), mode="all")
+    assert body["query"]["bool"]["filter"][0] == {"terms": {"principals": ["members", "user:1", "role:manager"]}}
+
+
+@pytest.mark.django_db
+def test_who_may_see_a_document_is_the_same_in_both_backends(newhire, manager):
+    """For every kind of visibility and every kind of searcher, Elasticsearch's principals admit
+    exactly those the database backend shows the document to."""
+    superuser = make_user("root", is_superuser=True, is_staff=True)
+    documents = [
+        doc("technique", 1, "Visibility probe", visibility=Visibility.MEMBERS),
+        doc("technique", 2, "Visibility probe", visibility=Visibility.RESTRICTED, allowed_users=(newhire.pk,)),
+        doc("technique", 3, "Visibility probe", visibility=Visibility.RESTRICTED, allowed_roles=("manager",)),
+        doc("technique", 4, "Visibility probe", visibility=Visibility.RESTRICTED),  # lists nobody
+    ]
+    db = backends.database()
+    db.write(documents)
+    for user in (newhire, manager, superuser, None):
+        principals = selectors.principals_for(user)
+        in_database = set(db.visible(principals).values_list("object_id", flat=True))
+        in_elasticsearch = {d.id for d in documents if set(to_source(d)["principals"]) & set(principals)}
+        assert in_elasticsearch == in_database, user
+    assert 4 not in set(db.visible(selectors.principals_for(superuser)).values_list("object_id", flat=True))
 
 
 # --- Query bodies -----------------------------------------------------------------------------------
@@ -207,13 +249,36 @@ def test_answers_lift_their_question_and_tiers_order_partial_matches(newhire):
 
 
 def test_search_body_always_filters_by_visibility_and_the_deal():
-    deal = DealContext(key="1", label="Acme", stage="negotiation", industry="healthcare")
+    deal = DealContext(key="1", label="Acme", stage="negotiation", industry="healthcare", size="mid")
     body = search_body(request("pricing", deal=deal, deal_filter=True, exclude_keys=("question:4",)), mode="all")
     filters = body["query"]["bool"]["filter"]
     assert filters[0] == {"terms": {"principals": ["members", "user:7", "role:new_hire"]}}
-    assert {"term": {"stage": "negotiation"}} in filters[1]["bool"]["should"]
-    assert {"term": {"industries": "healthcare"}} in filters[2]["bool"]["should"]
-    assert filters[3] == {"bool": {"must_not": [{"ids": {"values": ["question:4"]}}]}}
+    # The deal's stage, industry and size band; a document that names none of one applies to any.
+    assert filters[1] == {
+        "bool": {
+            "should": [{"term": {"stage": "negotiation"}}, {"bool": {"must_not": [{"exists": {"field": "stage"}}]}}]
+        }
+    }
+    assert filters[2] == {
+        "bool": {
+            "should": [
+                {"term": {"industries": "healthcare"}},
+                {"bool": {"must_not": [{"exists": {"field": "industries"}}]}},
+            ]
+        }
+    }
+    assert filters[3] == {
+        "bool": {
+            "should": [{"term": {"deal_sizes": "mid"}}, {"bool": {"must_not": [{"exists": {"field": "deal_sizes"}}]}}]
+        }
+    }
+    assert filters[4] == {"bool": {"must_not": [{"ids": {"values": ["question:4"]}}]}}
+    # A deal of unknown size narrows by stage and industry only; without deal_only nothing narrows.
+    unsized = DealContext(key="2", label="Globex", stage="negotiation", industry="healthcare")
+    body = search_body(request("pricing", deal=unsized, deal_filter=True), mode="all")
+    assert "deal_sizes" not in str(body["query"]["bool"]["filter"])
+    body = search_body(request("pricing", deal=deal), mode="all")
+    assert body["query"]["bool"]["filter"] == [{"terms": {"principals": ["members", "user:7", "role:new_hire"]}}]
 
 
 def test_nobody_matches_no_principal():
@@ -376,6 +441,75 @@ def test_a_failed_bulk_during_reindex_keeps_the_old_index_serving():
     ):
         backend.rebuild(iter([doc("technique", 1, "Pricing")]), total=1)
     client.indices.update_aliases.assert_not_called()
+
+
+def _fake_es(**attrs) -> mock.MagicMock:
+    es = mock.MagicMock(spec=ElasticsearchBackend)
+    es.rebuild.return_value = "rm-new"
+    for name, value in attrs.items():
+        getattr(es, name).return_value = value
+    return es
+
+
+@pytest.mark.django_db
+def test_a_full_rebuild_deletes_what_left_the_database_index_while_it_filled():
+    """technique:2 was streamed into the new index, then deleted (its delete went to the old
+    index): after the switch it is deleted from the new one; technique:1 is kept."""
+    backends.database().write([doc("technique", 1, "Pricing")])
+    es = _fake_es(indexed_hashes={"technique:1": "h1", "technique:2": "h2"})
+    with mock.patch.object(backends, "elasticsearch", return_value=es):
+        assert services.es_rebuild() == "rebuilt as rm-new, 1 removed during the fill"
+    es.write.assert_called_once_with([], ["technique:2"])
+
+
+@pytest.mark.django_db
+def test_a_full_rebuild_replays_updates_made_while_it_filled():
+    started = timezone.now()
+    backends.database().write([doc("technique", 1, "Pricing")])
+    es = _fake_es(indexed_hashes={"technique:1": "old"})
+    with mock.patch.object(backends, "elasticsearch", return_value=es):
+        assert services.es_rebuild(since=started) == "rebuilt as rm-new"
+    (written, gone), _ = es.write.call_args
+    assert [d.key for d in written] == ["technique:1"] and gone == []
+
+
+@pytest.mark.django_db
+def test_an_empty_elasticsearch_over_existing_data_is_filled_at_start_up():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    def run() -> str:
+        out = StringIO()
+        call_command("search_reindex", "--if-elasticsearch-empty", "--quiet", stdout=out, stderr=StringIO())
+        return out.getvalue().strip()
+
+    es = _fake_es(document_count=0, indexed_hashes={})
+    with mock.patch.object(backends, "elasticsearch", return_value=es):
+        assert run() == "Elasticsearch: nothing to index"  # no data yet: the outbox will fill it
+        es.rebuild.assert_not_called()
+        backends.database().write([doc("technique", 1, "Pricing")])
+        assert run() == "Elasticsearch: rebuilt as rm-new"
+        assert es.rebuild.call_args.kwargs["total"] == 1
+        es.rebuild.reset_mock()
+        es.document_count.return_value = 1
+        assert run() == "Elasticsearch: already holds 1 documents"
+        es.rebuild.assert_not_called()
+    with mock.patch.object(backends, "elasticsearch", return_value=None):
+        assert run() == "Elasticsearch: not configured"
+
+
+def test_document_count_is_zero_without_an_index():
+    client = mock.MagicMock()
+    client.indices.exists_alias.return_value = False
+    client.indices.exists.return_value = False
+    backend = ElasticsearchBackend(url="http://es:9200", index="rm", client=client)
+    assert backend.document_count() == 0
+    client.count.assert_not_called()
+    client.indices.exists_alias.return_value = True
+    client.count.return_value = {"count": 7}
+    assert backend.document_count() == 7
+    client.count.assert_called_once_with(index="rm")
 
 
 # --- Unreachable Elasticsearch: fall back, lose nothing -----------------------------------------

@@ -40,3 +40,69 @@ def test_sqlite_keeps_an_fts5_porter_index_in_step_with_the_table(index):
         assert cursor.fetchone()[0] == 0
         cursor.execute("SELECT count(*) FROM search_term_trigram WHERE search_term_trigram MATCH '\"tim\"'")
         assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite FTS5 relevance")
+def test_sqlite_scores_many_candidates_in_one_pass_and_returns_only_theirs(index, monkeypatch):
+    """Over `in_list_limit` candidates, BM25 is computed in one pass over the matches and the
+    candidates are kept in SQL: Python receives their rows only, scored exactly as the short
+    path (an IN list on the FTS5 table) scores them, coverage included."""
+    from search.backends.database import DatabaseBackend
+    from search.models import SearchDocument
+    from search.querytext import parse
+
+    index(
+        *(
+            doc(
+                "question",
+                i,
+                f"Review {i}",
+                "pricing " * (i % 3) + ("deal " * (1 + i % 5) if i % 2 else "timeline ") + "notes " * (i % 7),
+            )
+            for i in range(1, 301)
+        )
+    )
+    engine = DatabaseBackend().engine
+    rows = dict(SearchDocument.objects.values_list("object_id", "id"))
+    matching = [rows[i] for i in range(1, 301, 2)]  # 150 documents say "deal"
+    candidates = [*matching[::2], rows[6], rows[12]]  # 75 of them, and two that match no word
+    assert len(candidates) > engine.in_list_limit
+
+    fetched: list[int] = []
+    real_cursor = connection.cursor
+
+    class Recording:
+        def __init__(self, cursor):
+            self.cursor = cursor
+
+        def __enter__(self):
+            self.inner = self.cursor.__enter__()
+            return self
+
+        def __exit__(self, *exc):
+            return self.cursor.__exit__(*exc)
+
+        def execute(self, sql, params):
+            return self.inner.execute(sql, params)
+
+        def fetchall(self):
+            rows = self.inner.fetchall()
+            fetched.append(len(rows))
+            return rows
+
+    for text, mode in (("deal", "all"), ("deal pricing", "any")):
+        parsed = parse(text)
+        monkeypatch.setattr(connection, "cursor", lambda: Recording(real_cursor()))
+        fetched.clear()
+        many = engine.relevance(parsed, mode, candidates)
+        monkeypatch.undo()
+        assert fetched == [len(matching[::2])], text  # one query, only the matching candidates' rows
+        assert set(many) == set(matching[::2])
+        short = {}
+        for start in range(0, len(candidates), engine.in_list_limit):
+            short.update(engine.relevance(parsed, mode, candidates[start : start + engine.in_list_limit]))
+        assert {k: (round(v, 9), t) for k, (v, t) in many.items()} == {
+            k: (round(v, 9), t) for k, (v, t) in short.items()
+        }, text
+        assert len({round(v, 9) for v, _ in many.values()}) > 5  # real, differing scores
+    assert {tier for _, tier in many.values()} == {1, 2}  # "any" mode counted clauses per candidate

@@ -185,6 +185,44 @@ def test_a_failed_indexing_attempt_loses_nothing_and_is_retried(
     assert services.check().ok
 
 
+def test_one_document_that_cannot_be_indexed_backs_off_alone(technique_factory, member, monkeypatch):
+    """Three techniques in one batch; the database index refuses one of them: the other two are
+    indexed now and only the bad one waits for a retry."""
+    pages = [technique_factory(f"Ladder number {n}") for n in (1, 2, 3)]
+    assert SearchOutbox.objects.filter(object_id__in=[p.pk for p in pages]).count() == 3
+    bad = pages[1].pk
+    original = DatabaseBackend.write
+
+    def picky(self, documents, removed=()):
+        if any(d.id == bad for d in documents):
+            raise ValueError("this one cannot be stored")
+        return original(self, documents, removed)
+
+    monkeypatch.setattr(DatabaseBackend, "write", picky)
+    report = services.outbox_process()
+    assert (report.processed, report.failed) == (2, 1)
+    assert report.errors == ["technique: ValueError: this one cannot be stored"]
+    row = SearchOutbox.objects.get()
+    assert row.object_id == bad and row.attempts == 1
+    assert sorted(titles(member, "ladder")) == ["Ladder number 1", "Ladder number 3"]
+
+
+def test_an_unreachable_index_backs_off_the_batch_without_one_call_per_document(technique_factory, monkeypatch):
+    from search.backends.base import BackendUnavailable
+
+    pages = [technique_factory(f"Ladder number {n}") for n in (1, 2, 3)]
+    calls = []
+
+    def down(self, documents, removed=()):
+        calls.append(len(documents))
+        raise BackendUnavailable("Elasticsearch at http://es:9200 did not answer")
+
+    monkeypatch.setattr(DatabaseBackend, "write", down)
+    report = services.outbox_process()
+    assert (report.processed, report.failed) == (0, 3) and calls == [3]
+    assert SearchOutbox.objects.filter(object_id__in=[p.pk for p in pages], attempts=1).count() == 3
+
+
 def test_a_crash_between_commit_and_processing_is_healed_by_the_retry(technique_factory, member):
     # Without running on_commit callbacks (as if the process died right after commit).
     page = technique_factory("Mutual action plan")

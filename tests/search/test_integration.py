@@ -132,6 +132,60 @@ def test_answers_follow_their_question_and_the_question_counts_them(
     assert [c.key for c in hits[0].children] == [f"answer:{first.pk}"]
 
 
+def test_a_questions_deal_size_narrows_for_my_deal(asker, rainmaker, reader, run_after_commit, settings):
+    """A question (and its answers) is about the size bands its deal size overlaps; "for my deal"
+    keeps those of the deal's band and those that name no size."""
+    from search.registry import DealContext
+
+    negotiation = SalesStage.objects.get(slug="negotiation")
+    with run_after_commit():
+        mid = qa.question_create(
+            author=asker,
+            title="Multi-year discount ask",
+            body="Procurement asks for 15% off a 60k deal.",
+            stage=negotiation,
+            deal_size="25k-100k",
+            route=False,
+        )
+        answer = qa.answer_create(question=mid, author=rainmaker, body="Trade the discount for a longer term.")
+        large = qa.question_create(
+            author=asker,
+            title="Discount ask on an enterprise renewal",
+            body="They want 15% off at renewal.",
+            stage=negotiation,
+            deal_size="gt1m",
+            route=False,
+        )
+        unsized = qa.question_create(
+            author=asker,
+            title="Discount ask with no budget",
+            body="How do I answer a 15% discount ask?",
+            stage=negotiation,
+            route=False,
+        )
+    assert doc("question", mid.pk).data["deal_sizes"] == ["mid"]
+    assert doc("answer", answer.pk).data["deal_sizes"] == ["mid"]  # an answer shares its question's deal
+    assert doc("question", large.pk).data["deal_sizes"] == ["large"]
+    assert doc("question", unsized.pk).data["deal_sizes"] == []
+
+    deal = DealContext(key="1", label="Acme", stage="negotiation", size="mid")
+    assert set(keys(reader, "discount ask", deal=deal, deal_only=True)) == {
+        f"question:{mid.pk}",
+        f"question:{unsized.pk}",
+    }
+    assert set(keys(reader, "longer term", deal=deal, deal_only=True)) == {f"question:{mid.pk}"}
+    assert keys(reader, "longer term", deal=DealContext(key="2", label="Big", size="large"), deal_only=True) == []
+    assert len(keys(reader, "discount ask", deal=deal)) == 3  # without deal_only the size only boosts
+
+    # Bands are settings: a range that overlaps two bands is about both.
+    from community.search_sources import deal_size_bands
+
+    settings.SEARCH = {**settings.SEARCH, "DEAL_SIZE_BANDS": [(50_000, "small"), (None, "large")]}
+    assert deal_size_bands("25k-100k") == ("small", "large")
+    assert deal_size_bands("lt25k") == ("small",)
+    assert deal_size_bands("") == ()
+
+
 def test_editing_a_question_reaches_its_answers(question, rainmaker, asker, run_after_commit):
     with run_after_commit():
         answer = qa.answer_create(question=question, author=rainmaker, body="Trade the discount for a longer term.")

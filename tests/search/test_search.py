@@ -406,7 +406,9 @@ def deal_corpus(index):
         ),
         doc("technique", 2, "Discount defence", stage="Negotiation", industries=["Retail"]),
         doc("technique", 3, "Discount defence", stage="Discovery"),
-        doc("technique", 4, "Discount defence", stage="Negotiation"),
+        doc("technique", 4, "Discount defence", stage="Negotiation"),  # any industry, any size
+        doc("question", 5, "Discount defence", stage="Negotiation", deal_sizes=("small",)),
+        doc("question", 6, "Discount defence", stage="Negotiation", deal_sizes=("mid", "large")),
     )
     return DealContext(key="7", label="Acme", stage="negotiation", industry="healthcare", size="large")
 
@@ -414,12 +416,21 @@ def deal_corpus(index):
 def test_my_deal_boosts_what_worked_in_similar_deals(deal_corpus, member):
     results = selectors.search(user=member, text="discount defence", deal=deal_corpus)
     assert keys(results)[0] == "technique:1"
-    assert results.total == 4
+    assert results.total == 6
 
 
-def test_my_deal_only_narrows_to_its_stage_and_industry(deal_corpus, member):
+def test_my_deal_only_narrows_to_its_stage_industry_and_size(deal_corpus, member):
     results = selectors.search(user=member, text="discount defence", deal=deal_corpus, deal_only=True)
-    assert set(keys(results)) == {"technique:1", "technique:4"}
+    # What names no industry or size applies to any; what names some must name the deal's.
+    assert set(keys(results)) == {"technique:1", "technique:4", "question:6"}
+    assert results.total == 3
+
+
+def test_my_deal_only_ignores_what_the_deal_does_not_say(deal_corpus, member):
+    """A deal of unknown size (no amount) narrows by its stage and industry only."""
+    unsized = DealContext(key="8", label="Globex", stage="negotiation", industry="healthcare")
+    results = selectors.search(user=member, text="discount defence", deal=unsized, deal_only=True)
+    assert set(keys(results)) == {"technique:1", "technique:4", "question:5", "question:6"}
 
 
 # --- Autocomplete and similar ------------------------------------------------------------------------

@@ -74,7 +74,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     # Django
-    "django.contrib.admin",
+    "config.apps.SuperuserAdminConfig",  # django.contrib.admin, for superusers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -123,8 +123,10 @@ TEMPLATES = [
 ]
 
 # --- Database ---------------------------------------------------------------------------
+# An empty DATABASE_URL counts as unset (production refuses both, see production.py). Not kept
+# as a setting of its own: it holds the password (DATABASES' PASSWORD is masked on debug pages).
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": env.db_url_config(env("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -239,6 +241,9 @@ WAGTAIL_SITE_NAME = "Rainmaker"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "pdf", "pptx", "txt", "xlsx"]
+# Documents are always streamed by /documents/<id>/<filename> (collection privacy applies),
+# never from /media/; image renditions are served from /media/images/ (core/media.py).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_USER_EDIT_FORM = "accounts.forms.WagtailUserEditForm"
 WAGTAIL_USER_CREATION_FORM = "accounts.forms.WagtailUserCreationForm"
 WAGTAIL_USER_CUSTOM_FIELDS = ["display_name"]

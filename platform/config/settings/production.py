@@ -1,15 +1,16 @@
 """Production: PostgreSQL, Redis, Elasticsearch, real e-mail; passes `check --deploy`.
 
-Selected with DJANGO_ENV=production (manage.py) or DJANGO_SETTINGS_MODULE. Required:
-SECRET_KEY, ALLOWED_HOSTS (never "*": it would void the WebSocket origin check),
-DATABASE_URL; REDIS_URL and ELASTICSEARCH_URL select the production channel layer, cache
-and search backend.
+Selected with DJANGO_ENV=production (manage.py) or DJANGO_SETTINGS_MODULE. Required (start-up
+refuses without them): SECRET_KEY, ALLOWED_HOSTS (never "*": it would void the WebSocket
+origin check), DATABASE_URL and REDIS_URL (the channel layer and cache that every process
+shares). ELASTICSEARCH_URL selects the Elasticsearch search backend (the database index
+serves without it).
 """
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, SECRET_KEY, env
+from .base import ALLOWED_HOSTS, REDIS_URL, SECRET_KEY, env
 
 DEBUG = False
 DEMO_DATA_ALLOWED = False
@@ -20,6 +21,18 @@ if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
     raise ImproperlyConfigured(
         "ALLOWED_HOSTS must list the site's host names; '*' is refused because it would "
         "disable the WebSocket origin check."
+    )
+# Without these the embedded defaults would serve silently: a SQLite file inside the
+# container, and an in-memory channel layer and cache that the web server and the worker do
+# not share (live updates and pushes from tasks would never arrive).
+if not env("DATABASE_URL", default=""):
+    raise ImproperlyConfigured(
+        "DATABASE_URL must be set in production, e.g. postgres://user:password@host:5432/rainmaker."
+    )
+if not REDIS_URL:
+    raise ImproperlyConfigured(
+        "REDIS_URL must be set in production, e.g. redis://host:6379/0: the channel layer and the "
+        "cache must be shared by the web server and the worker."
     )
 
 # HTTPS everywhere; the proxy in front terminates TLS and says so in X-Forwarded-Proto.

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from search import services
+from search.backends.base import BackendUnavailable
 from search.registry import sources
 
 
@@ -17,10 +18,25 @@ class Command(BaseCommand):
         parser.add_argument(
             "--elasticsearch-only", action="store_true", help="Refill Elasticsearch from the database index only."
         )
+        parser.add_argument(
+            "--if-elasticsearch-empty",
+            action="store_true",
+            help="Refill Elasticsearch from the database index only if its index is missing or empty "
+            "(run at start-up: a new cluster over existing data).",
+        )
 
-    def handle(self, *args, types=None, quiet=False, elasticsearch_only=False, **options) -> None:
+    def handle(
+        self, *args, types=None, quiet=False, elasticsearch_only=False, if_elasticsearch_empty=False, **options
+    ) -> None:
         def progress(items, desc, total):
             return tqdm(items, desc=desc, total=total, disable=quiet, unit="doc")
+
+        if if_elasticsearch_empty:
+            try:
+                self.stdout.write(f"Elasticsearch: {services.es_fill_if_empty(progress=progress)}")
+            except BackendUnavailable as exc:
+                raise CommandError(str(exc)) from exc
+            return
 
         if elasticsearch_only:
             self.stdout.write(f"Elasticsearch: {services.es_rebuild(progress=progress)}")
