@@ -478,6 +478,7 @@ def create_practice(request: HttpRequest, payload: PracticeIn):
         raise ValidationError({"response": f"Use one of: {', '.join(Response.values)}."})
     try:
         practice, created = services.practice_log(
+            actor=request.auth,
             rep=rep,
             technique=technique,
             response=payload.response,
@@ -491,6 +492,11 @@ def create_practice(request: HttpRequest, payload: PracticeIn):
         )
     except services.ExternalIdTaken:
         raise Conflict("This external_id already identifies another rep's practice; use a new key.") from None
+    except ValidationError as exc:
+        # The service names the model's field; the API's is the CRM id the caller sent.
+        if hasattr(exc, "error_dict") and "deal" in exc.error_dict:
+            exc.error_dict["deal_id"] = exc.error_dict.pop("deal")
+        raise
     return Status(*created_or_existing(practice_queryset().get(pk=practice.pk), created))
 
 

@@ -373,6 +373,7 @@ def practise(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             practice, _ = services.practice_log(
+                actor=request.user,
                 rep=request.user,
                 technique=technique,
                 response=data["response"],

@@ -93,6 +93,12 @@ def is_practice_rep(user, practice) -> bool:
 
 
 @rules.predicate
+def is_deal_owner(user, deal) -> bool:
+    """The rep who owns the deal in the CRM (objects name them `owner_id`)."""
+    return deal is not None and is_active_member(user) and getattr(deal, "owner_id", None) == user.pk
+
+
+@rules.predicate
 def is_live(user, page) -> bool:
     return page is not None and bool(getattr(page, "live", False))
 
@@ -109,6 +115,11 @@ rule(
 )
 rule("practices.log", is_active_member, "Sign in to log a practice.")
 rule("practices.log_for_others", is_manager, "Only managers can log practices for someone else.")
+rule(
+    "practices.use_deal",
+    is_deal_owner | is_manager,
+    "You can log practices only on your own deals; this deal belongs to another rep.",
+)
 rule("practices.respond", is_practice_rep, "Only the rep who logged this practice can say what happened.")
 rule("practices.view_rep", is_self | is_manager | is_mentor, "Only the rep, managers and mentors see this practice.")
 rule("outcomes.dashboard", is_manager, "The team dashboard is for managers.")

@@ -201,6 +201,35 @@ def test_only_managers_log_for_someone_else(api_for, newhire, manager, rainmaker
     assert response.status_code == 201 and response.json()["rep"]["username"] == "newhire"
 
 
+def test_a_rep_cannot_log_a_practice_on_another_reps_deal(api_for, newhire, rainmaker):
+    """The deal must be the caller's own: another rep's CRM id is a 422 on deal_id, nothing written."""
+    t = published(rainmaker, title="T")
+    deal(rainmaker, external_id="006THEIRS")
+    response = api_for(newhire).post(
+        "/api/v1/practices", {"technique": t.pk, "deal_id": "006THEIRS", "response": "won", "external_id": "x-1"}
+    )
+    assert response.status_code == 422, response.content
+    body = response.json()
+    message = "You can log practices only on your own deals; this deal belongs to another rep."
+    assert body["detail"] and body["errors"] == [{"field": "deal_id", "message": message}]
+    assert not Practice.objects.exists()
+    # The same call on their own deal works, and the key was not used up by the refusal.
+    mine = deal(newhire, external_id="006MINE")
+    ok = api_for(newhire).post(
+        "/api/v1/practices", {"technique": t.pk, "deal_id": "006MINE", "response": "won", "external_id": "x-1"}
+    )
+    assert ok.status_code == 201 and ok.json()["deal"]["id"] == mine.pk
+
+
+def test_a_manager_logs_on_any_deal_for_any_rep(api_for, manager, newhire, rainmaker):
+    t = published(rainmaker, title="T")
+    theirs = deal(rainmaker, external_id="006RM")
+    for_self = api_for(manager).post("/api/v1/practices", {"technique": t.pk, "deal_id": "006RM"})
+    assert for_self.status_code == 201 and for_self.json()["deal"]["id"] == theirs.pk
+    for_rep = api_for(manager).post("/api/v1/practices", {"technique": t.pk, "deal_id": "006RM", "rep": "newhire"})
+    assert for_rep.status_code == 201 and for_rep.json()["rep"]["username"] == "newhire"
+
+
 # --- Imports --------------------------------------------------------------------------------------
 
 DEALS = (

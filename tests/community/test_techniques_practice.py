@@ -67,6 +67,39 @@ def test_i_used_this_errors_keep_what_was_typed(client_for, rainmaker, newhire):
     assert response.status_code == 422 and "The CFO joined" in html and "Enter a valid date" in html
 
 
+def test_i_used_this_refuses_another_reps_deal(client_for, rainmaker, newhire):
+    """The form offers only the rep's deals; posting someone else's deal id re-renders it with a
+    field error (and a JSON 422 for the page script), and nothing is logged."""
+    t = published(rainmaker, title="Ask who signs")
+    theirs = deal(rainmaker, name="Borealis expansion")
+    page = browser(client_for, newhire)
+    assert "Borealis expansion" not in page.get(t.url).content.decode()
+    data = {"practice-deal": theirs.pk, "practice-response": "won", "practice-practised_on": timezone.localdate()}
+    response = page.post(f"/techniques/{t.pk}/practise/", data)
+    html = response.content.decode()
+    assert response.status_code == 422 and "Pick one of your own deals (or no deal)." in html
+    as_json = page.post(f"/techniques/{t.pk}/practise/", data, headers={"Accept": "application/json"})
+    assert as_json.status_code == 422
+    assert as_json.json()["errors"] == [{"field": "deal", "message": "Pick one of your own deals (or no deal)."}]
+    assert not Practice.objects.exists()
+
+
+def test_the_practice_service_checks_the_deals_owner(rainmaker, newhire, manager):
+    from django.core.exceptions import ValidationError
+
+    t = published(rainmaker, title="Ask who signs")
+    theirs = deal(rainmaker)
+    with pytest.raises(ValidationError) as refused:
+        services.practice_log(rep=newhire, technique=t, deal=theirs)
+    assert set(refused.value.message_dict) == {"deal"}
+    with pytest.raises(ValidationError):  # a rep acting for themself, however it is called
+        services.practice_log(actor=newhire, rep=newhire, technique=t, deal=theirs)
+    practice, created = services.practice_log(actor=manager, rep=newhire, technique=t, deal=theirs)
+    assert created and practice.deal == theirs
+    mine, _ = services.practice_log(rep=rainmaker, technique=t, deal=theirs)
+    assert mine.deal == theirs and Practice.objects.count() == 2
+
+
 def test_a_draft_cannot_be_practised(client_for, rainmaker, newhire):
     page = services.technique_submit(author=rainmaker, draft=draft())
     response = browser(client_for, newhire).post(f"/techniques/{page.pk}/practise/", {"practice-response": "won"})
