@@ -811,7 +811,10 @@ def _rep_param(request: HttpRequest, rep: str | None) -> User:
 @paginate
 def list_practices(
     request: HttpRequest,
-    rep: str | None = Query(None, description="Username; default you. Managers and mentors may ask for a rep."),
+    rep: str | None = Query(
+        None,
+        description="Username; default you. Managers, and the rep's mentor in an active mentorship, may ask for a rep.",
+    ),
     technique: str | None = Query(None, description="Technique id or slug"),
     response: ResponseName | None = Query(None, description="pending: waiting for 'what happened?'"),  # noqa: B008
     deal_id: str | None = Query(None, description="The CRM opportunity id"),
@@ -913,7 +916,10 @@ class PracticeSummaryOut(Schema):
 )
 def practice_summary(
     request: HttpRequest,
-    rep: str | None = Query(None, description="Username; default you. Managers and mentors may ask for a rep."),
+    rep: str | None = Query(
+        None,
+        description="Username; default you. Managers, and the rep's mentor in an active mentorship, may ask for a rep.",
+    ),
 ):
     """Everything on the "My practice" page, with sample sizes and 95% intervals; a null rate means
     there is no decided practice to compute it from. A fixed number of queries."""
@@ -966,7 +972,9 @@ class DealDetailOut(DealOut):
 def list_deals(
     request: HttpRequest,
     owner: str | None = Query(
-        None, description="Username (default: you; managers and mentors may ask for a rep), or `all` (managers)."
+        None,
+        description="Username (default: you; managers, and the rep's active mentor, may ask for a rep), "
+        "or `all` (managers).",
     ),
     status: Literal["open", "won", "lost"] | None = Query(None),
     external_id: str | None = Query(None, max_length=64, description="The CRM opportunity id"),

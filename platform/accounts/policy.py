@@ -93,6 +93,17 @@ def is_practice_rep(user, practice) -> bool:
 
 
 @rules.predicate
+def is_active_mentor_of(user, rep) -> bool:
+    """The rep's mentor in an active mentorship (mentoring adds `mentee_mentorships` to users; a
+    requested, declined or ended mentorship does not count). One query, asked only when the
+    cheaper rules (the rep themself, a manager) said no."""
+    if rep is None or not is_active_member(user) or getattr(rep, "pk", None) == user.pk:
+        return False
+    mentorships = getattr(rep, "mentee_mentorships", None)
+    return mentorships is not None and mentorships.filter(mentor_id=user.pk, status="active").exists()
+
+
+@rules.predicate
 def is_deal_owner(user, deal) -> bool:
     """The rep who owns the deal in the CRM (objects name them `owner_id`)."""
     return deal is not None and is_active_member(user) and getattr(deal, "owner_id", None) == user.pk
@@ -121,7 +132,11 @@ rule(
     "You can log practices only on your own deals; this deal belongs to another rep.",
 )
 rule("practices.respond", is_practice_rep, "Only the rep who logged this practice can say what happened.")
-rule("practices.view_rep", is_self | is_manager | is_mentor, "Only the rep, managers and mentors see this practice.")
+rule(
+    "practices.view_rep",
+    is_self | is_manager | is_active_mentor_of,
+    "Only the rep, managers and the rep's mentor (in an active mentorship) see these practices.",
+)
 rule("outcomes.dashboard", is_manager, "The team dashboard is for managers.")
 rule("outcomes.settings", is_manager, "Only managers change how outcomes are judged.")
 rule("deals.import", is_manager, "Only managers can import deals from the CRM.")

@@ -230,6 +230,32 @@ def test_a_manager_logs_on_any_deal_for_any_rep(api_for, manager, newhire, rainm
     assert for_rep.status_code == 201 and for_rep.json()["rep"]["username"] == "newhire"
 
 
+def test_a_mentor_reads_the_practice_api_only_for_an_active_mentee(api_for, rainmaker, newhire, mentor, manager):
+    """GET /practices, /practices/{id}, /practices/summary and /deals follow practices.view_rep."""
+    from mentoring.models import Mentorship
+
+    t = published(rainmaker, title="T")
+    deal(newhire, external_id="006NH")
+    mine = api_for(newhire).post("/api/v1/practices", {"technique": t.pk, "deal_id": "006NH"}).json()
+    reads = [
+        "/api/v1/practices?rep=newhire",
+        "/api/v1/practices/summary?rep=newhire",
+        "/api/v1/deals?owner=newhire",
+    ]
+    api = api_for(mentor)
+    assert [api.get(path).status_code for path in reads] == [403, 403, 403]
+    assert api.get(f"/api/v1/practices/{mine['id']}").status_code == 404
+    assert api_for(manager).get(f"/api/v1/practices/{mine['id']}").status_code == 200
+    mentorship = Mentorship.objects.create(mentee=newhire, mentor=mentor, requested_by=newhire, status="active")
+    assert [api.get(path).status_code for path in reads] == [200, 200, 200]
+    assert api.get("/api/v1/practices?rep=newhire").json()["count"] == 1
+    assert api.get(f"/api/v1/practices/{mine['id']}").status_code == 200
+    mentorship.status = "ended_early"
+    mentorship.save(update_fields=["status"])
+    assert [api.get(path).status_code for path in reads] == [403, 403, 403]
+    assert api.get(f"/api/v1/practices/{mine['id']}").status_code == 404
+
+
 # --- Imports --------------------------------------------------------------------------------------
 
 DEALS = (

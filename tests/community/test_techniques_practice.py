@@ -144,12 +144,38 @@ def test_my_practice_shows_numbers_against_the_team(client_for, rainmaker, newhi
     assert "<svg" in html and "Show the numbers as a table" in html
 
 
+def _mentorship(mentee, mentor, status="active"):
+    from mentoring.models import Mentorship
+
+    return Mentorship.objects.create(mentee=mentee, mentor=mentor, requested_by=mentee, status=status)
+
+
 def test_my_practice_of_someone_else(client_for, rainmaker, newhire, manager, mentor):
     assert browser(client_for, rainmaker).get("/practice/newhire/").status_code == 403
     assert browser(client_for, manager).get("/practice/newhire/").status_code == 200
-    assert browser(client_for, mentor).get("/practice/newhire/").status_code == 200
     assert browser(client_for, newhire).get("/practice/").status_code == 200
+    assert browser(client_for, newhire).get("/practice/newhire/").status_code == 200
     assert browser(client_for, manager).get("/practice/nobody/").status_code == 404
+
+
+def test_a_mentor_sees_only_their_active_mentees_practice(client_for, rainmaker, newhire, mentor):
+    """The mentor role alone shows nobody's practice; an active mentorship shows the mentee's,
+    and only while it is active (a request, or an ended mentorship, does not)."""
+    page = browser(client_for, mentor)
+    assert page.get("/practice/newhire/").status_code == 403  # a mentor, but not newhire's
+    mentorship = _mentorship(newhire, mentor, status="requested")
+    assert page.get("/practice/newhire/").status_code == 403
+    mentorship.status = "active"
+    mentorship.save(update_fields=["status"])
+    assert page.get("/practice/newhire/").status_code == 200
+    other = make_user("other.rep")
+    assert page.get("/practice/other.rep/").status_code == 403  # not their mentee
+    mentorship.status = "completed"
+    mentorship.save(update_fields=["status"])
+    assert page.get("/practice/newhire/").status_code == 403
+    # The mentee does not see their mentor's practice either way round.
+    _mentorship(other, mentor)
+    assert browser(client_for, other).get("/practice/mentor/").status_code == 403
 
 
 def test_an_empty_my_practice_says_how_to_start(client_for, newhire):
