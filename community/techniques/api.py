@@ -102,15 +102,20 @@ class TechniqueSummaryOut(Schema):
 
 
 class SegmentOut(Schema):
+    """Every statistic of one segment, as the technique's overall figures carry them."""
+
     segment: str = Field(..., description='"overall", "stage:<id>" or "persona:<id>"')
     label: str
     uses: int
     decided: int
     successes: int
+    distinct_reps: int
+    distinct_deals: int
     success_rate: float | None
     ci_low: float | None
     ci_high: float | None
     baseline_uses: int
+    baseline_successes: int
     baseline_rate: float | None
     lift: float | None
     lift_ci_low: float | None
@@ -118,6 +123,14 @@ class SegmentOut(Schema):
     within_rep_lift: float | None
     within_rep_ci_low: float | None
     within_rep_ci_high: float | None
+    win_rate_used: float | None = Field(..., description="Win rate of closed deals where it was used.")
+    win_rate_not_used: float | None = Field(..., description="Win rate of comparable closed deals where it was not.")
+    other_reps_uses: int = Field(..., description="Uses by reps other than the author.")
+    other_reps_success_rate: float | None
+    new_hire_uses: int = Field(..., description="Uses by new hires (their first 26 weeks).")
+    new_hire_success_rate: float | None
+    drifting: bool
+    drift: str | None = Field(None, description='"down" (results slipping) or "up" over the last 90 days')
     evidence: str
 
 
@@ -215,11 +228,13 @@ class TechniqueDetailOut(TechniqueSummaryOut):
 
     @staticmethod
     def resolve_segments(obj) -> list[dict]:
+        computed = ("segment", "label", "drift")
         return [
             {
                 "segment": row.segment,
                 "label": (row.details or {}).get("label", row.segment),
-                **{name: getattr(row, name) for name in SegmentOut.model_fields if name not in ("segment", "label")},
+                "drift": (row.details or {}).get("drift"),
+                **{name: getattr(row, name) for name in SegmentOut.model_fields if name not in computed},
             }
             for _, row in sorted(obj._stats.items(), key=lambda kv: (kv[0] != "overall", kv[0]))
         ]
@@ -463,6 +478,7 @@ def create_practice(request: HttpRequest, payload: PracticeIn):
         raise ValidationError({"response": f"Use one of: {', '.join(Response.values)}."})
     try:
         practice, created = services.practice_log(
+            actor=request.auth,
             rep=rep,
             technique=technique,
             response=payload.response,
@@ -476,6 +492,11 @@ def create_practice(request: HttpRequest, payload: PracticeIn):
         )
     except services.ExternalIdTaken:
         raise Conflict("This external_id already identifies another rep's practice; use a new key.") from None
+    except ValidationError as exc:
+        # The service names the model's field; the API's is the CRM id the caller sent.
+        if hasattr(exc, "error_dict") and "deal" in exc.error_dict:
+            exc.error_dict["deal_id"] = exc.error_dict.pop("deal")
+        raise
     return Status(*created_or_existing(practice_queryset().get(pk=practice.pk), created))
 
 
@@ -790,7 +811,10 @@ def _rep_param(request: HttpRequest, rep: str | None) -> User:
 @paginate
 def list_practices(
     request: HttpRequest,
-    rep: str | None = Query(None, description="Username; default you. Managers and mentors may ask for a rep."),
+    rep: str | None = Query(
+        None,
+        description="Username; default you. Managers, and the rep's mentor in an active mentorship, may ask for a rep.",
+    ),
     technique: str | None = Query(None, description="Technique id or slug"),
     response: ResponseName | None = Query(None, description="pending: waiting for 'what happened?'"),  # noqa: B008
     deal_id: str | None = Query(None, description="The CRM opportunity id"),
@@ -892,7 +916,10 @@ class PracticeSummaryOut(Schema):
 )
 def practice_summary(
     request: HttpRequest,
-    rep: str | None = Query(None, description="Username; default you. Managers and mentors may ask for a rep."),
+    rep: str | None = Query(
+        None,
+        description="Username; default you. Managers, and the rep's mentor in an active mentorship, may ask for a rep.",
+    ),
 ):
     """Everything on the "My practice" page, with sample sizes and 95% intervals; a null rate means
     there is no decided practice to compute it from. A fixed number of queries."""
@@ -945,7 +972,9 @@ class DealDetailOut(DealOut):
 def list_deals(
     request: HttpRequest,
     owner: str | None = Query(
-        None, description="Username (default: you; managers and mentors may ask for a rep), or `all` (managers)."
+        None,
+        description="Username (default: you; managers, and the rep's active mentor, may ask for a rep), "
+        "or `all` (managers).",
     ),
     status: Literal["open", "won", "lost"] | None = Query(None),
     external_id: str | None = Query(None, max_length=64, description="The CRM opportunity id"),

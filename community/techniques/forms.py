@@ -187,7 +187,12 @@ class PracticeForm(forms.Form):
     """ "I used this": pick the deal and what the buyer did; everything else is optional."""
 
     deal = forms.ModelChoiceField(
-        queryset=Deal.objects.none(), required=False, empty_label="No deal / not in the CRM", label="Deal"
+        queryset=Deal.objects.none(),
+        required=False,
+        empty_label="No deal / not in the CRM",
+        label="Deal",
+        # Only the rep's own deals are offered; any other id (someone else's deal) is refused.
+        error_messages={"invalid_choice": "Pick one of your own deals (or no deal)."},
     )
     response = forms.ChoiceField(label="What did the buyer do?", choices=RESPONSE_CHOICES)
     practised_on = forms.DateField(

@@ -309,9 +309,11 @@ def practice_log(
     note: str = "",
     source: str = PracticeSource.MANUAL,
     external_id: str | None = None,
+    actor: User | None = None,
 ) -> tuple[Practice, bool]:
     """Log one use of a technique. With an `external_id` seen before, return that practice
-    unchanged (created=False) instead of writing a duplicate."""
+    unchanged (created=False) instead of writing a duplicate. `actor` is who logs it (default:
+    the rep); the deal must be theirs unless they are a manager ("practices.use_deal")."""
     external_id = (external_id or "").strip() or None
     if external_id:
         existing = Practice.objects.filter(external_id=external_id).first()
@@ -324,6 +326,8 @@ def practice_log(
         errors["technique"] = "This technique is not published, so it cannot be practised yet."
     if response not in Response.values:
         errors["response"] = "Choose what the buyer did."
+    if deal is not None and not policy.allowed(actor or rep, "practices.use_deal", deal):
+        errors["deal"] = policy.MESSAGES["practices.use_deal"]
     now = timezone.now()
     practised_at = practised_at or now
     if timezone.is_naive(practised_at):

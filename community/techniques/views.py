@@ -119,7 +119,11 @@ def technique_context(request: HttpRequest, page: TechniquePage, *, preview: boo
     user = request.user
     stats = {} if preview else selectors.technique_stats(page)
     overall = stats.get("overall")
-    segments = [stats[key] for key in sorted(stats) if key != "overall"]
+    # Stages first, then personas, each by name.
+    segments = sorted(
+        (row for key, row in stats.items() if key != "overall"),
+        key=lambda row: (not row.segment.startswith("stage:"), (row.details or {}).get("label", row.segment)),
+    )
     rate_rows = _rate_rows(overall)
     monthly = (overall.details or {}).get("monthly", []) if overall else []
     context = {
@@ -369,6 +373,7 @@ def practise(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             practice, _ = services.practice_log(
+                actor=request.user,
                 rep=request.user,
                 technique=technique,
                 response=data["response"],

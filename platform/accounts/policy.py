@@ -93,6 +93,23 @@ def is_practice_rep(user, practice) -> bool:
 
 
 @rules.predicate
+def is_active_mentor_of(user, rep) -> bool:
+    """The rep's mentor in an active mentorship (mentoring adds `mentee_mentorships` to users; a
+    requested, declined or ended mentorship does not count). One query, asked only when the
+    cheaper rules (the rep themself, a manager) said no."""
+    if rep is None or not is_active_member(user) or getattr(rep, "pk", None) == user.pk:
+        return False
+    mentorships = getattr(rep, "mentee_mentorships", None)
+    return mentorships is not None and mentorships.filter(mentor_id=user.pk, status="active").exists()
+
+
+@rules.predicate
+def is_deal_owner(user, deal) -> bool:
+    """The rep who owns the deal in the CRM (objects name them `owner_id`)."""
+    return deal is not None and is_active_member(user) and getattr(deal, "owner_id", None) == user.pk
+
+
+@rules.predicate
 def is_live(user, page) -> bool:
     return page is not None and bool(getattr(page, "live", False))
 
@@ -109,8 +126,17 @@ rule(
 )
 rule("practices.log", is_active_member, "Sign in to log a practice.")
 rule("practices.log_for_others", is_manager, "Only managers can log practices for someone else.")
+rule(
+    "practices.use_deal",
+    is_deal_owner | is_manager,
+    "You can log practices only on your own deals; this deal belongs to another rep.",
+)
 rule("practices.respond", is_practice_rep, "Only the rep who logged this practice can say what happened.")
-rule("practices.view_rep", is_self | is_manager | is_mentor, "Only the rep, managers and mentors see this practice.")
+rule(
+    "practices.view_rep",
+    is_self | is_manager | is_active_mentor_of,
+    "Only the rep, managers and the rep's mentor (in an active mentorship) see these practices.",
+)
 rule("outcomes.dashboard", is_manager, "The team dashboard is for managers.")
 rule("outcomes.settings", is_manager, "Only managers change how outcomes are judged.")
 rule("deals.import", is_manager, "Only managers can import deals from the CRM.")

@@ -86,3 +86,37 @@ def test_a_demoted_manager_stops_being_staff_unless_superuser(db):
     user_set_roles(user=boss, roles=set())
     boss.refresh_from_db()
     assert boss.is_staff and moderators not in boss.groups.all()
+
+
+def test_practices_view_rep(newhire, rainmaker, mentor, manager):
+    """The rep, any manager, and the rep's mentor only while their mentorship is active."""
+    from mentoring.models import Mentorship
+
+    assert policy.allowed(newhire, "practices.view_rep", newhire)
+    assert policy.allowed(manager, "practices.view_rep", newhire)
+    assert not policy.allowed(rainmaker, "practices.view_rep", newhire)
+    assert not policy.allowed(mentor, "practices.view_rep", newhire)
+    assert not policy.allowed(AnonymousUser(), "practices.view_rep", newhire)
+    m = Mentorship.objects.create(mentee=newhire, mentor=mentor, requested_by=newhire, status="active")
+    assert policy.allowed(mentor, "practices.view_rep", newhire)
+    assert not policy.allowed(newhire, "practices.view_rep", mentor)  # not the other way round
+    assert not policy.allowed(mentor, "practices.view_rep", rainmaker)
+    mentor.is_active = False
+    assert not policy.allowed(mentor, "practices.view_rep", newhire)
+    mentor.is_active = True
+    for status in ("requested", "declined", "withdrawn", "completed", "ended_early"):
+        m.status = status
+        m.save(update_fields=["status"])
+        assert not policy.allowed(mentor, "practices.view_rep", newhire), status
+    with pytest.raises(PermissionDenied, match="active mentorship"):
+        policy.require(mentor, "practices.view_rep", newhire)
+
+
+def test_practices_use_deal(newhire, rainmaker, manager):
+    from community.models import Deal
+
+    theirs = Deal.objects.create(external_id="D-1", name="Theirs", owner=rainmaker)
+    assert policy.allowed(rainmaker, "practices.use_deal", theirs)
+    assert policy.allowed(manager, "practices.use_deal", theirs)
+    assert not policy.allowed(newhire, "practices.use_deal", theirs)
+    assert not policy.allowed(AnonymousUser(), "practices.use_deal", theirs)

@@ -192,8 +192,12 @@ def test_list_my_practices_with_filters(api_for, rainmaker, newhire):
         assert r.status_code == 422 and r.json()["errors"][0]["field"] == field
 
 
-def test_managers_and_mentors_see_a_reps_practices_others_do_not(api_for, rainmaker, newhire, manager, mentor):
+def test_managers_and_the_reps_mentor_see_a_reps_practices_others_do_not(api_for, rainmaker, newhire, manager, mentor):
+    from mentoring.models import Mentorship
+
     practices(newhire, published(rainmaker), successes=1, failures=0)
+    assert api_for(mentor).get("/api/v1/practices?rep=newhire").status_code == 403  # not newhire's mentor
+    Mentorship.objects.create(mentee=newhire, mentor=mentor, requested_by=newhire, status="active")
     for viewer in (manager, mentor):
         assert api_for(viewer).get("/api/v1/practices?rep=newhire").json()["count"] == 1
     peer = api_for(make_user("peer", roles=("new_hire",)))

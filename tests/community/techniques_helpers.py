@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from community.models import Deal, Practice, Response, TechniquePage
+from community.techniques import stats
 from community.techniques.services import TechniqueDraft
 from community.techniques.setup import ensure_index_page
 from taxonomy.models import BuyerPersona, SalesStage
@@ -90,6 +91,24 @@ def practices(rep, technique, *, successes: int, failures: int, stage_obj=None, 
         for i in range(successes + failures)
     ]
     return Practice.objects.bulk_create(rows)
+
+
+def segment_world(rainmaker, newhire) -> TechniquePage:
+    """T at discovery: the author 4 of 5 (3 of 3 with a champion) on one won deal; a new hire
+    uses it at qualification, 1 of 3 on one lost deal. The baseline technique O: the author 2 of 5
+    at discovery (2 of 3 with a champion), the new hire 1 of 2 at qualification, no deals."""
+    t = published(rainmaker, title="T")
+    other = published(rainmaker, title="O")
+    won, lost = deal(rainmaker, status="won"), deal(newhire, status="lost")
+    champion = persona("champion")
+    practices(rainmaker, t, successes=3, failures=0, persona=champion, deal=won)
+    practices(rainmaker, t, successes=1, failures=1, deal=won)
+    practices(newhire, t, successes=1, failures=2, stage_obj=stage("qualification"), deal=lost)
+    practices(rainmaker, other, successes=2, failures=1, persona=champion)
+    practices(rainmaker, other, successes=0, failures=2)
+    practices(newhire, other, successes=1, failures=1, stage_obj=stage("qualification"))
+    stats.recompute(None)
+    return t
 
 
 class Browser:

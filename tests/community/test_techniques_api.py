@@ -11,6 +11,7 @@ from tests.community.techniques_helpers import (  # noqa: F401
     persona,
     practices,
     published,
+    segment_world,
     stage,
 )
 
@@ -200,6 +201,61 @@ def test_only_managers_log_for_someone_else(api_for, newhire, manager, rainmaker
     assert response.status_code == 201 and response.json()["rep"]["username"] == "newhire"
 
 
+def test_a_rep_cannot_log_a_practice_on_another_reps_deal(api_for, newhire, rainmaker):
+    """The deal must be the caller's own: another rep's CRM id is a 422 on deal_id, nothing written."""
+    t = published(rainmaker, title="T")
+    deal(rainmaker, external_id="006THEIRS")
+    response = api_for(newhire).post(
+        "/api/v1/practices", {"technique": t.pk, "deal_id": "006THEIRS", "response": "won", "external_id": "x-1"}
+    )
+    assert response.status_code == 422, response.content
+    body = response.json()
+    message = "You can log practices only on your own deals; this deal belongs to another rep."
+    assert body["detail"] and body["errors"] == [{"field": "deal_id", "message": message}]
+    assert not Practice.objects.exists()
+    # The same call on their own deal works, and the key was not used up by the refusal.
+    mine = deal(newhire, external_id="006MINE")
+    ok = api_for(newhire).post(
+        "/api/v1/practices", {"technique": t.pk, "deal_id": "006MINE", "response": "won", "external_id": "x-1"}
+    )
+    assert ok.status_code == 201 and ok.json()["deal"]["id"] == mine.pk
+
+
+def test_a_manager_logs_on_any_deal_for_any_rep(api_for, manager, newhire, rainmaker):
+    t = published(rainmaker, title="T")
+    theirs = deal(rainmaker, external_id="006RM")
+    for_self = api_for(manager).post("/api/v1/practices", {"technique": t.pk, "deal_id": "006RM"})
+    assert for_self.status_code == 201 and for_self.json()["deal"]["id"] == theirs.pk
+    for_rep = api_for(manager).post("/api/v1/practices", {"technique": t.pk, "deal_id": "006RM", "rep": "newhire"})
+    assert for_rep.status_code == 201 and for_rep.json()["rep"]["username"] == "newhire"
+
+
+def test_a_mentor_reads_the_practice_api_only_for_an_active_mentee(api_for, rainmaker, newhire, mentor, manager):
+    """GET /practices, /practices/{id}, /practices/summary and /deals follow practices.view_rep."""
+    from mentoring.models import Mentorship
+
+    t = published(rainmaker, title="T")
+    deal(newhire, external_id="006NH")
+    mine = api_for(newhire).post("/api/v1/practices", {"technique": t.pk, "deal_id": "006NH"}).json()
+    reads = [
+        "/api/v1/practices?rep=newhire",
+        "/api/v1/practices/summary?rep=newhire",
+        "/api/v1/deals?owner=newhire",
+    ]
+    api = api_for(mentor)
+    assert [api.get(path).status_code for path in reads] == [403, 403, 403]
+    assert api.get(f"/api/v1/practices/{mine['id']}").status_code == 404
+    assert api_for(manager).get(f"/api/v1/practices/{mine['id']}").status_code == 200
+    mentorship = Mentorship.objects.create(mentee=newhire, mentor=mentor, requested_by=newhire, status="active")
+    assert [api.get(path).status_code for path in reads] == [200, 200, 200]
+    assert api.get("/api/v1/practices?rep=newhire").json()["count"] == 1
+    assert api.get(f"/api/v1/practices/{mine['id']}").status_code == 200
+    mentorship.status = "ended_early"
+    mentorship.save(update_fields=["status"])
+    assert [api.get(path).status_code for path in reads] == [403, 403, 403]
+    assert api.get(f"/api/v1/practices/{mine['id']}").status_code == 404
+
+
 # --- Imports --------------------------------------------------------------------------------------
 
 DEALS = (
@@ -265,3 +321,85 @@ def test_concurrent_calls_with_one_external_id_make_one_practice(rainmaker):
     assert not errors, errors
     assert len({pk for pk, _ in results}) == 1 and sorted(c for _, c in results) == [False, False, False, True]
     assert Practice.objects.filter(external_id="race-1").count() == 1
+
+
+# --- Segments ------------------------------------------------------------------------------------
+
+SEGMENT_FIELDS = {
+    "segment",
+    "label",
+    "uses",
+    "decided",
+    "successes",
+    "distinct_reps",
+    "distinct_deals",
+    "success_rate",
+    "ci_low",
+    "ci_high",
+    "baseline_uses",
+    "baseline_successes",
+    "baseline_rate",
+    "lift",
+    "lift_ci_low",
+    "lift_ci_high",
+    "within_rep_lift",
+    "within_rep_ci_low",
+    "within_rep_ci_high",
+    "win_rate_used",
+    "win_rate_not_used",
+    "other_reps_uses",
+    "other_reps_success_rate",
+    "new_hire_uses",
+    "new_hire_success_rate",
+    "drifting",
+    "drift",
+    "evidence",
+}
+
+
+def test_every_segment_carries_every_statistic(api_for, rainmaker, newhire):
+    t = segment_world(rainmaker, newhire)
+    body = api_for(newhire).get(f"/api/v1/techniques/{t.pk}").json()
+    segments = {s["segment"]: s for s in body["segments"]}
+    discovery, qualification = f"stage:{stage().pk}", f"stage:{stage('qualification').pk}"
+    champion = f"persona:{persona('champion').pk}"
+    assert set(segments) == {"overall", discovery, qualification, champion}
+    for segment in segments.values():
+        assert set(segment) == SEGMENT_FIELDS, set(segment) ^ SEGMENT_FIELDS
+    # The overall segment repeats the detail's own figures.
+    overall = segments["overall"]
+    for name in SEGMENT_FIELDS - {"segment", "label", "baseline_successes"}:
+        assert overall[name] == body[name], name
+    assert (overall["distinct_reps"], overall["distinct_deals"], overall["uses"]) == (2, 2, 8)
+
+    at_qualification = segments[qualification]
+    assert at_qualification["label"] == "At Qualification"
+    assert (at_qualification["uses"], at_qualification["successes"], at_qualification["decided"]) == (3, 1, 3)
+    assert (at_qualification["distinct_reps"], at_qualification["distinct_deals"]) == (1, 1)
+    assert (at_qualification["baseline_uses"], at_qualification["baseline_successes"]) == (2, 1)
+    assert at_qualification["lift"] == pytest.approx(1 / 3 - 1 / 2)
+    assert at_qualification["win_rate_used"] == 0.0 and at_qualification["win_rate_not_used"] is None
+    assert at_qualification["other_reps_uses"] == 3
+    assert at_qualification["other_reps_success_rate"] == pytest.approx(1 / 3)
+    assert at_qualification["new_hire_uses"] == 3
+    assert at_qualification["new_hire_success_rate"] == pytest.approx(1 / 3)
+    assert at_qualification["drifting"] is False and at_qualification["drift"] is None
+
+    at_discovery = segments[discovery]
+    assert (at_discovery["uses"], at_discovery["successes"], at_discovery["distinct_deals"]) == (5, 4, 1)
+    assert (at_discovery["baseline_uses"], at_discovery["baseline_successes"]) == (5, 2)
+    assert at_discovery["win_rate_used"] == 1.0
+    assert (at_discovery["other_reps_uses"], at_discovery["other_reps_success_rate"]) == (0, None)
+    assert (at_discovery["new_hire_uses"], at_discovery["new_hire_success_rate"]) == (0, None)
+    # One stratum (the author): the within-rep lift is the plain difference 4/5 - 2/5.
+    assert at_discovery["within_rep_lift"] == pytest.approx(0.4)
+
+    with_champion = segments[champion]
+    assert (with_champion["uses"], with_champion["successes"]) == (3, 3)
+    assert (with_champion["baseline_uses"], with_champion["baseline_successes"]) == (3, 2)
+    assert with_champion["success_rate"] == 1.0 and with_champion["lift"] == pytest.approx(1 / 3)
+
+
+def test_segment_fields_are_in_the_openapi_document(api_for, newhire):
+    schema = api_for(newhire).get("/api/v1/openapi.json").json()["components"]["schemas"]["SegmentOut"]
+    assert set(schema["properties"]) == SEGMENT_FIELDS

@@ -219,3 +219,31 @@ def test_moderation_news_arrives_once_not_also_as_wagtail_emails(
         browser(client_for, rainmaker).post("/techniques/share/", share_form())
     subjects = [m.subject for m in mail.outbox]
     assert len(subjects) == 1 and subjects[0].startswith("[Rainmaker]"), subjects
+
+
+def test_a_manager_approves_a_submission_in_the_wagtail_admin_and_the_author_is_told(client_for, rainmaker, manager):
+    """The CMS path: the manager opens the page in /cms/, posts Wagtail's own workflow action
+    (approve, with a comment) for the task waiting on it; the page goes live and the author gets
+    the same notification as from the front-end queue."""
+    assert browser(client_for, rainmaker).post("/techniques/share/", share_form()).status_code == 302
+    page = TechniquePage.objects.get(title="Multi-thread before the proposal")
+    task_state = WorkflowState.objects.for_instance(page).get().current_task_state
+    assert task_state.status == "in_progress"
+    url = f"/cms/pages/workflow/action/{page.pk}/approve/{task_state.pk}/"
+    # Only moderators: the author cannot approve their own submission through the CMS.
+    browser(client_for, rainmaker).post(url, {"comment": "Approving myself"})
+    page.refresh_from_db()
+    assert not page.live
+    mod = browser(client_for, manager)
+    assert "Multi-thread before the proposal" in mod.get(f"/cms/pages/{page.pk}/edit/").content.decode()
+    response = mod.post(url, {"comment": "Clear and well argued."})
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert page.live and page.first_published_at is not None and not page.has_unpublished_changes
+    assert WorkflowState.objects.for_instance(page).get().status == "approved"
+    task_state.refresh_from_db()
+    assert task_state.status == "approved" and task_state.finished_by == manager
+    note = Notification.objects.get(recipient=rainmaker, kind="technique.moderated")
+    assert "approved" in note.title and note.url == page.url
+    html = browser(client_for, make_user("reader")).get(page.url).content.decode()
+    assert "Multi-thread before the proposal" in html

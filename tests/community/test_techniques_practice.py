@@ -67,6 +67,39 @@ def test_i_used_this_errors_keep_what_was_typed(client_for, rainmaker, newhire):
     assert response.status_code == 422 and "The CFO joined" in html and "Enter a valid date" in html
 
 
+def test_i_used_this_refuses_another_reps_deal(client_for, rainmaker, newhire):
+    """The form offers only the rep's deals; posting someone else's deal id re-renders it with a
+    field error (and a JSON 422 for the page script), and nothing is logged."""
+    t = published(rainmaker, title="Ask who signs")
+    theirs = deal(rainmaker, name="Borealis expansion")
+    page = browser(client_for, newhire)
+    assert "Borealis expansion" not in page.get(t.url).content.decode()
+    data = {"practice-deal": theirs.pk, "practice-response": "won", "practice-practised_on": timezone.localdate()}
+    response = page.post(f"/techniques/{t.pk}/practise/", data)
+    html = response.content.decode()
+    assert response.status_code == 422 and "Pick one of your own deals (or no deal)." in html
+    as_json = page.post(f"/techniques/{t.pk}/practise/", data, headers={"Accept": "application/json"})
+    assert as_json.status_code == 422
+    assert as_json.json()["errors"] == [{"field": "deal", "message": "Pick one of your own deals (or no deal)."}]
+    assert not Practice.objects.exists()
+
+
+def test_the_practice_service_checks_the_deals_owner(rainmaker, newhire, manager):
+    from django.core.exceptions import ValidationError
+
+    t = published(rainmaker, title="Ask who signs")
+    theirs = deal(rainmaker)
+    with pytest.raises(ValidationError) as refused:
+        services.practice_log(rep=newhire, technique=t, deal=theirs)
+    assert set(refused.value.message_dict) == {"deal"}
+    with pytest.raises(ValidationError):  # a rep acting for themself, however it is called
+        services.practice_log(actor=newhire, rep=newhire, technique=t, deal=theirs)
+    practice, created = services.practice_log(actor=manager, rep=newhire, technique=t, deal=theirs)
+    assert created and practice.deal == theirs
+    mine, _ = services.practice_log(rep=rainmaker, technique=t, deal=theirs)
+    assert mine.deal == theirs and Practice.objects.count() == 2
+
+
 def test_a_draft_cannot_be_practised(client_for, rainmaker, newhire):
     page = services.technique_submit(author=rainmaker, draft=draft())
     response = browser(client_for, newhire).post(f"/techniques/{page.pk}/practise/", {"practice-response": "won"})
@@ -111,12 +144,38 @@ def test_my_practice_shows_numbers_against_the_team(client_for, rainmaker, newhi
     assert "<svg" in html and "Show the numbers as a table" in html
 
 
+def _mentorship(mentee, mentor, status="active"):
+    from mentoring.models import Mentorship
+
+    return Mentorship.objects.create(mentee=mentee, mentor=mentor, requested_by=mentee, status=status)
+
+
 def test_my_practice_of_someone_else(client_for, rainmaker, newhire, manager, mentor):
     assert browser(client_for, rainmaker).get("/practice/newhire/").status_code == 403
     assert browser(client_for, manager).get("/practice/newhire/").status_code == 200
-    assert browser(client_for, mentor).get("/practice/newhire/").status_code == 200
     assert browser(client_for, newhire).get("/practice/").status_code == 200
+    assert browser(client_for, newhire).get("/practice/newhire/").status_code == 200
     assert browser(client_for, manager).get("/practice/nobody/").status_code == 404
+
+
+def test_a_mentor_sees_only_their_active_mentees_practice(client_for, rainmaker, newhire, mentor):
+    """The mentor role alone shows nobody's practice; an active mentorship shows the mentee's,
+    and only while it is active (a request, or an ended mentorship, does not)."""
+    page = browser(client_for, mentor)
+    assert page.get("/practice/newhire/").status_code == 403  # a mentor, but not newhire's
+    mentorship = _mentorship(newhire, mentor, status="requested")
+    assert page.get("/practice/newhire/").status_code == 403
+    mentorship.status = "active"
+    mentorship.save(update_fields=["status"])
+    assert page.get("/practice/newhire/").status_code == 200
+    other = make_user("other.rep")
+    assert page.get("/practice/other.rep/").status_code == 403  # not their mentee
+    mentorship.status = "completed"
+    mentorship.save(update_fields=["status"])
+    assert page.get("/practice/newhire/").status_code == 403
+    # The mentee does not see their mentor's practice either way round.
+    _mentorship(other, mentor)
+    assert browser(client_for, other).get("/practice/mentor/").status_code == 403
 
 
 def test_an_empty_my_practice_says_how_to_start(client_for, newhire):

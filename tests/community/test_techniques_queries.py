@@ -116,3 +116,26 @@ def test_api_detail_my_practice_dashboard_and_moderation_do_not_grow(
         services.technique_submit(author=rainmaker, draft=draft())
     large = [count(fn) for fn in paths]
     assert large == small, (small, large)
+
+
+def test_a_mentor_reading_a_mentees_practice_runs_constant_queries(client_for, api_for, world, rainmaker, newhire):
+    """The active-mentorship check is one query, however many mentorships and practices there are."""
+    from mentoring.models import Mentorship
+
+    mentor = make_user("coach", roles=("mentor",))
+    Mentorship.objects.create(mentee=newhire, mentor=mentor, requested_by=newhire, status="active")
+    page, api = browser(client_for, mentor), api_for(mentor)
+    paths = [
+        (lambda: page.get("/practice/newhire/")),
+        (lambda: api.get("/api/v1/practices/summary?rep=newhire")),
+        (lambda: api.get("/api/v1/practices?rep=newhire&page_size=100")),
+    ]
+    for fn in paths:
+        fn()
+    small = [count(fn) for fn in paths]
+    grow(rainmaker, 4, [newhire])
+    for i in range(5):
+        mentee = make_user(f"mentee{i}")
+        Mentorship.objects.create(mentee=mentee, mentor=mentor, requested_by=mentee, status="active")
+        Mentorship.objects.create(mentee=newhire, mentor=make_user(f"m{i}", roles=("mentor",)), status="completed")
+    assert [count(fn) for fn in paths] == small

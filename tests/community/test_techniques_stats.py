@@ -1,5 +1,6 @@
 """The statistics against published worked examples and hand-computed values."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -297,3 +298,201 @@ def test_changing_the_settings_recomputes_everything(rainmaker, django_capture_o
         OutcomeSettings.objects.create(success_responses=["won"], min_sample_size=20)
     t.refresh_from_db()
     assert t.success_rate == 0.0  # a booked meeting no longer counts
+
+
+# --- What the technique page shows ---------------------------------------------------------------
+
+
+NONE = "\u2013"  # what the page shows for a number that cannot be computed (an en dash)
+
+
+def _text(html: str) -> str:
+    """The visible text of an HTML fragment, whitespace collapsed."""
+    import re
+    from html import unescape
+
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split()).replace(" ,", ",")
+
+
+def _segment_html(html: str, segment: str) -> str:
+    start = html.index(">", html.index(f'id="segment-{segment.replace(":", "")}"')) + 1
+    return html[start : html.index("</details>", start)]
+
+
+def test_the_page_shows_every_statistic_of_each_segment(client_for, rainmaker, newhire):
+    from tests.community.techniques_helpers import browser, segment_world, stage
+
+    t = segment_world(rainmaker, newhire)
+    html = browser(client_for, newhire).get(t.url).content.decode()
+    assert "By stage and persona" in html
+    # Stages first (by name), then personas; one disclosure each, with its glance in the summary.
+    order = [
+        html.index(f'id="segment-{key}"')
+        for key in (f"stage{stage().pk}", f"stage{stage('qualification').pk}", f"persona{persona('champion').pk}")
+    ]
+    assert order == sorted(order)
+    qualification = _segment_html(html, f"stage:{stage('qualification').pk}")
+    summary = _text(qualification[: qualification.index("</summary>")])
+    assert summary.startswith("At Qualification") and "3 uses" in summary and "33% success" in summary
+    assert "lift -17 pts" in summary and "Not enough data" in summary
+    text = _text(qualification)
+    for expected in (
+        "Uses 3 by 1 rep on 1 deal",
+        "Success rate 33%, 95% interval",
+        "(1 of 3 decided)",
+        "Team baseline 50% (1 of 2)",
+        "Lift over the baseline -17 pts, 95% interval",
+        "Against the same reps without it -17 pts",
+        "(1 rep)",
+        f"Win rate of closed deals 0% where it was used (0 of 1), {NONE} where it was not (0 of 0)",
+        "Reps other than the author 33% success (95% interval",
+        "over 3 uses, 3 decided",
+        "New hires 33% success",
+        f"Last 90 days 33% success (1 of 3), against {NONE} before",
+    ):
+        assert expected in text, (expected, text)
+    discovery = _text(_segment_html(html, f"stage:{stage().pk}"))
+    assert "Uses 5 by 1 rep on 1 deal" in discovery and "100% where it was used (1 of 1)" in discovery
+    assert f"Reps other than the author {NONE} success over 0 uses, 0 decided" in discovery
+    champion = _text(_segment_html(html, f"persona:{persona('champion').pk}"))
+    assert champion.startswith("With Champion") and "Team baseline 67% (2 of 3)" in champion
+
+
+# --- The baseline's period, distinct deals, the within-rep interval, drift ---------------------------
+
+
+def _at(day, hour: int, minute: int = 0):
+    from datetime import UTC, datetime, time
+
+    return datetime.combine(day, time(hour, minute), tzinfo=UTC)
+
+
+def _practice(rep, technique, when, response=Response.MEETING_BOOKED, **fields):
+    return Practice.objects.create(
+        rep=rep, technique=technique, stage=technique.stage, practised_at=when, response=response, **fields
+    )
+
+
+def test_the_baseline_is_limited_to_the_days_the_technique_was_used(rainmaker):
+    """T's decided uses fall on days D1 and D2 (UTC); the baseline counts the other technique's
+    practices on D1 to D2 whole days, and nothing the day before or after. A pending use later on
+    does not stretch the period (it has no outcome to compare)."""
+    from datetime import UTC, datetime
+
+    t = published(rainmaker, title="T")
+    other = published(rainmaker, title="Other")
+    d1 = (datetime.now(UTC) - timedelta(days=40)).date()
+    d2 = d1 + timedelta(days=10)
+    _practice(rainmaker, t, _at(d1, 12))
+    _practice(rainmaker, t, _at(d2, 12), Response.NO_RESPONSE)
+    _practice(rainmaker, t, _at(d2 + timedelta(days=5), 12), Response.PENDING)
+    inside = [
+        _practice(rainmaker, other, _at(d1, 0, 30)),  # the same day, before T's first use
+        _practice(rainmaker, other, _at(d1 + timedelta(days=4), 9), Response.LOST),
+        _practice(rainmaker, other, _at(d2, 23, 30), Response.STALLED),  # the last day, after T's last use
+    ]
+    for when in (
+        _at(d1 - timedelta(days=1), 23, 30),
+        _at(d2 + timedelta(days=1), 0, 30),
+        _at(d1, 12) - timedelta(days=90),
+    ):
+        _practice(rainmaker, other, when)  # outside the period: all successes, which would lift the baseline
+    _practice(rainmaker, other, _at(d2 + timedelta(days=3), 12))  # after the period, beside T's pending use
+    stats.recompute([t.pk])
+    row = TechniqueStats.objects.get(technique=t, segment="overall")
+    assert (row.uses, row.decided, row.successes) == (3, 2, 1)
+    assert (row.baseline_uses, row.baseline_successes) == (len(inside), 1)
+    assert row.baseline_rate == pytest.approx(1 / 3)
+    assert row.details["period"] == [d1.isoformat(), d2.isoformat()]
+    # Without the period the baseline would have been 5 of 7.
+    assert Practice.objects.filter(technique=other).count() == 7
+
+
+def test_distinct_reps_and_deals_are_counted_once_each(rainmaker):
+    rep2 = make_user("rep.two")
+    t = published(rainmaker, title="T")
+    a, b, c = deal(rainmaker), deal(rainmaker), deal(rep2)
+    practices(rainmaker, t, successes=2, failures=0, deal=a)  # deal A twice
+    practices(rainmaker, t, successes=0, failures=1, deal=b)
+    practices(rep2, t, successes=1, failures=0, deal=a)  # deal A again, by another rep
+    practices(rep2, t, successes=1, failures=1, deal=c)
+    practices(rep2, t, successes=1, failures=0)  # no deal: not a deal
+    stats.recompute([t.pk])
+    row = TechniqueStats.objects.get(technique=t, segment="overall")
+    assert (row.uses, row.distinct_reps, row.distinct_deals) == (7, 2, 3)
+
+
+def test_within_rep_interval_is_sato_by_hand(rainmaker):
+    """Two reps, two strata (a, n1, c, n0): the author (4, 5, 2, 5) and rep two (4, 5, 1, 5).
+    By hand, with n = 10 and weights n1 n0 / n = 2.5 each:
+      RD = sum((a n0 - c n1) / n) / sum(w) = (1.0 + 1.5) / 5 = 0.5
+      P = sum((n1^2 c - n0^2 a + n1 n0 (n0 - n1) / 2) / n^2) = -0.5 - 0.75 = -1.25
+      Q = sum((a (n0 - c) + c (n1 - a)) / (2 n)) = 0.7 + 0.85 = 1.55
+      var = (RD P + Q) / sum(w)^2 = (-0.625 + 1.55) / 25 = 0.037
+      95% interval = 0.5 -/+ 1.959964 * sqrt(0.037) = 0.1230 to 0.8770."""
+    rep2 = make_user("rep.two")
+    t = published(rainmaker, title="T")
+    other = published(rainmaker, title="Other")
+    practices(rainmaker, t, successes=4, failures=1)
+    practices(rep2, t, successes=4, failures=1)
+    practices(rainmaker, other, successes=2, failures=3)
+    practices(rep2, other, successes=1, failures=4)
+    stats.recompute([t.pk])
+    row = TechniqueStats.objects.get(technique=t, segment="overall")
+    assert row.within_rep_lift == pytest.approx(0.5)
+    assert row.within_rep_ci_low == pytest.approx(0.1230, abs=5e-5)
+    assert row.within_rep_ci_high == pytest.approx(0.8770, abs=5e-5)
+    assert row.details["within_rep"] == {"strata": 2, "uses": 10}
+
+
+def _drifting(rainmaker, *, hist: tuple[int, int], recent: tuple[int, int]):
+    t = published(rainmaker, title="Slipping or not")
+    practices(rainmaker, t, successes=hist[0], failures=hist[1] - hist[0], days_ago=200)
+    practices(rainmaker, t, successes=recent[0], failures=recent[1] - recent[0], days_ago=10)
+    stats.recompute([t.pk])
+    return t
+
+
+def test_a_technique_whose_last_90_days_fell_is_flagged_and_the_page_says_results_slipping(
+    client_for, rainmaker, newhire
+):
+    """Before the last 90 days 40 of 50 (Wilson 67.0%-88.8%); in them 3 of 20 (15%)."""
+    from tests.community.techniques_helpers import browser
+
+    t = _drifting(rainmaker, hist=(40, 50), recent=(3, 20))
+    row = TechniqueStats.objects.get(technique=t, segment="overall")
+    assert row.drifting and row.details["drift"] == "down"
+    assert (row.details["recent"]["decided"], row.details["recent"]["successes"]) == (20, 3)
+    assert (row.details["historical"]["decided"], row.details["historical"]["successes"]) == (50, 40)
+    assert (
+        round(row.details["historical"]["ci"][0], 3) == 0.670 and round(row.details["historical"]["ci"][1], 3) == 0.888
+    )
+    html = browser(client_for, newhire).get(t.url).content.decode()
+    notice = re.search(r'<p class="notice\s*" role="note">(.*?)</p>', html, re.S)
+    assert notice, "no drift notice on the page"
+    assert _text(notice.group(1)) == (
+        "Results slipping: 15% success over the last 90 days (3 of 20), outside its earlier interval of 67%\u201389%."
+    )
+    assert "Results slipping:" in _text(_segment_html(html, f"stage:{t.stage_id}"))
+
+
+def test_a_technique_doing_better_lately_says_results_improving(client_for, rainmaker, newhire):
+    from tests.community.techniques_helpers import browser
+
+    t = _drifting(rainmaker, hist=(10, 50), recent=(18, 20))
+    row = TechniqueStats.objects.get(technique=t, segment="overall")
+    assert row.drifting and row.details["drift"] == "up"
+    html = browser(client_for, newhire).get(t.url).content.decode()
+    notice = re.search(r'<p class="notice notice--ok" role="note">(.*?)</p>', html, re.S)
+    assert notice and _text(notice.group(1)).startswith("Results improving: 90% success over the last 90 days")
+    assert "Results slipping" not in html
+
+
+def test_steady_results_raise_no_flag_and_no_notice(client_for, rainmaker, newhire):
+    from tests.community.techniques_helpers import browser
+
+    t = _drifting(rainmaker, hist=(40, 50), recent=(15, 20))  # 75%, inside 67%-89%
+    assert not TechniqueStats.objects.get(technique=t, segment="overall").drifting
+    html = browser(client_for, newhire).get(t.url).content.decode()
+    assert "Results slipping" not in html and "Results improving" not in html
+    assert "results slipping" not in html
