@@ -1,7 +1,11 @@
 """Demo mentoring: mentor and mentee profiles, mentorships with goals and check-ins, requests.
 
-Follows ctx.shared["mentor_of"] (new hire -> mentor, set by accounts.demo) so the ramp and
-outcome numbers of the techniques seeder tell the same story. `newhire` has no mentor: the
+Follows ctx.shared["mentor_of"] (new hire -> mentor) and ctx.shared["alumni_mentor_of"]
+(ramped alumni -> the mentor they had), both set by accounts.demo, the one source of who is
+mentored: the techniques seeder draws those people's outcomes with a mentor's faster ramp, so
+the ramp and outcome numbers tell the same story. Mentorships start 3-18 days after the
+mentee's start date (a re-match a little later), before their first deal can close: a
+simulated new hire's first deal opens on day 5 and needs at least 20 days through its stages. `newhire` has no mentor: the
 demo shows them finding one. Deterministic (ctx.rng only) and fast (bulk inserts).
 """
 
@@ -285,17 +289,12 @@ def seed(ctx: DemoContext) -> None:
     rng = ctx.rng
 
     # --- Who mentors whom, beyond the current pairs -------------------------------------------
-    # Alumni (once new hires, now ramped) with completed mentorships; a poor fit that ended early
-    # and was replaced; pending requests, one asked by the mentee, one proposed by a manager.
-    alumni = [
-        (u, m)
-        for u, m in (
-            ("fatima.zahra", "samir.haddad"),
-            ("arjun.mehta", "hannah.kim"),
-            *sorted(ctx.shared.get("alumni_mentor_of", {}).items()),
-        )
-        if u in users and m in users
-    ]
+    # Alumni (once new hires, now ramped) with completed mentorships: exactly those the accounts
+    # seeder says had a mentor (ctx.shared["alumni_mentor_of"]), the same map the techniques
+    # seeder ramped faster, so the programme page's ramp numbers tell the story the outcomes
+    # were drawn from (the other alumni ramped alone). A poor fit that ended early and was
+    # replaced; pending requests, one asked by the mentee, one proposed by a manager.
+    alumni = [(u, m) for u, m in sorted(ctx.shared.get("alumni_mentor_of", {}).items()) if u in users and m in users]
     ended_early = [("ethan.clark", "samir.haddad")] if "ethan.clark" in mentor_of and "samir.haddad" in users else []
     pending = [
         (mentee, mentor, origin)

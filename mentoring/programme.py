@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import pygal
 from django.core.cache import cache
-from django.db.models import Count, F, Min, Q
+from django.db.models import Count, Exists, F, Min, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from pygal.style import Style
@@ -93,31 +93,59 @@ def median_difference_interval(
     return diff, float(res.confidence_interval.low), float(res.confidence_interval.high)
 
 
+def ramp_cohort(*, today: date, window: int) -> list[User]:
+    """The new hires of the ramp comparison: active people who started in the last `window`
+    days and joined as new hires. That is anyone flagged new hire, with a mentee profile or who
+    has had a mentorship as mentee, and any ordinary rep (no role): the new-hire flag is cleared
+    once someone has ramped, so a rep without a role who started recently ramped from it. Not
+    managers, and not rainmakers or mentors hired as such (experienced people do not ramp). 1 query."""
+    was_mentee = Exists(Mentorship.objects.filter(mentee_id=OuterRef("pk"), started_at__isnull=False))
+    return list(
+        User.objects.filter(
+            is_active=True, is_manager=False, start_date__gte=today - timedelta(days=window), start_date__lte=today
+        )
+        .filter(
+            Q(is_new_hire=True) | Q(mentee_profile__isnull=False) | was_mentee | Q(is_rainmaker=False, is_mentor=False)
+        )
+        .only("id", "start_date")
+    )
+
+
 def ramp_comparison(*, today: date) -> dict:
-    """Ramp time (start date -> first ramp event) of recent starters, mentored vs not (3 queries)."""
+    """Ramp time (start date -> first ramp event) of recent new hires, mentored vs not (3 queries).
+
+    Mentored = their first mentorship started within MENTORING_MENTORED_WITHIN_DAYS of their
+    start date and before their first ramp event (a strictly earlier day): a mentorship that
+    began once they had ramped did not shorten that ramp, so they count as not mentored (and
+    are counted in "mentored_after_ramp" so the page can say so).
+    """
     event = conf.get("MENTORING_RAMP_EVENT")
     window = conf.get("MENTORING_RAMP_WINDOW_DAYS")
     within = conf.get("MENTORING_MENTORED_WITHIN_DAYS")
     min_group = conf.get("MENTORING_RAMP_MIN_GROUP")
-    people = list(
-        User.objects.filter(is_active=True, is_manager=False, start_date__gte=today - timedelta(days=window))
-        .exclude(start_date__gt=today)
-        .only("id", "start_date")
-    )
+    people = ramp_cohort(today=today, window=window)
     starts = {p.pk: p.start_date for p in people}
-    mentored = set()
-    for mentee_id, started_at in Mentorship.objects.filter(
-        mentee_id__in=list(starts), started_at__isnull=False
-    ).values_list("mentee_id", "started_at"):
-        if started_at.date() <= starts[mentee_id] + timedelta(days=within):
-            mentored.add(mentee_id)
+    first_mentorship = dict(
+        Mentorship.objects.filter(mentee_id__in=list(starts), started_at__isnull=False)
+        .values("mentee_id")
+        .annotate(first=Min("started_at"))
+        .values_list("mentee_id", "first")
+    )
     events = first_ramp_events(people, event)
     groups: dict[str, list[int]] = {"mentored": [], "not_mentored": []}
     ramping = {"mentored": 0, "not_mentored": 0}
+    after_ramp = 0
     for pid, start in starts.items():
-        key = "mentored" if pid in mentored else "not_mentored"
-        if pid in events:
-            groups[key].append((events[pid] - start).days)
+        began = first_mentorship.get(pid)
+        began_day = timezone.localdate(began) if began is not None else None
+        ramped_on = events.get(pid)
+        mentored = began_day is not None and began_day <= start + timedelta(days=within)
+        if mentored and ramped_on is not None and began_day >= ramped_on:
+            mentored = False
+            after_ramp += 1
+        key = "mentored" if mentored else "not_mentored"
+        if ramped_on is not None:
+            groups[key].append((ramped_on - start).days)
         else:
             ramping[key] += 1
     out = {
@@ -128,6 +156,7 @@ def ramp_comparison(*, today: date) -> dict:
         "min_group": min_group,
         "mentored": _group_stats(groups["mentored"], ramping["mentored"]),
         "not_mentored": _group_stats(groups["not_mentored"], ramping["not_mentored"]),
+        "mentored_after_ramp": after_ramp,
         "difference": None,
         "enough_data": False,
     }

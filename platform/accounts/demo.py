@@ -471,7 +471,9 @@ ALUMNI = [
     ("nadia.karim", "Nadia Karim", [], "Account Executive", 0, Region.NORTH_AMERICA, "America/Toronto", 200, [], ""),
     ("tobias.klein", "Tobias Klein", [], "Account Executive", 2, Region.EMEA, "Europe/Berlin", 193, [], ""),
 ]
-# Who mentored which of them in their first months (the rest ramped alone).
+# Who mentored which of them in their first months (the rest ramped alone). The one source of
+# who had a mentor: mentoring.demo gives exactly these completed mentorships and the techniques
+# seeder ramps exactly these faster (ctx.shared["alumni_mentor_of"]).
 ALUMNI_MENTOR_OF = {
     "grace.obi": "olivia.grant",
     "priyanka.das": "hannah.kim",

@@ -9,7 +9,9 @@ from django.core.management import call_command
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from accounts.demo import ALUMNI, ALUMNI_MENTOR_OF
 from accounts.models import User
+from mentoring import programme
 from mentoring.models import CheckIn, Goal, MatchScore, MenteeProfile, MentorProfile, Mentorship
 
 pytestmark = pytest.mark.django_db
@@ -49,3 +51,18 @@ def test_demo_mentoring(client):
     assert client.login(username="manager", password="rainmaker-demo")
     page = client.get("/mentoring/programme/").content.decode()
     assert "Ramp time" in page and "Capacity" in page
+    # One story: the alumni with a (completed) mentorship are exactly those the outcome
+    # simulation ramped with a mentor, and both groups are big enough for a comparison.
+    alumni = {row[0] for row in ALUMNI}
+    completed = set(
+        Mentorship.objects.filter(status="completed", mentee__username__in=alumni).values_list(
+            "mentee__username", "mentor__username"
+        )
+    )
+    assert completed == set(ALUMNI_MENTOR_OF.items())
+    assert not Mentorship.objects.filter(mentee__username__in=alumni - set(ALUMNI_MENTOR_OF)).exists()
+    ramp = programme.programme_overview()["ramp"]
+    assert ramp["mentored"]["ramped"] >= ramp["min_group"] and ramp["not_mentored"]["ramped"] >= ramp["min_group"], ramp
+    assert ramp["enough_data"] and ramp["mentored_after_ramp"] == 0
+    assert ramp["difference"]["median_days"] < 0  # the simulation ramps mentored people faster
+    assert "Not enough data" not in page and "95% interval" in page

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.utils import timezone
 
+from accounts.models import User
 from community.models import Practice, Response
 from mentoring import programme, services
 from tests.factories import make_user
@@ -68,6 +69,61 @@ def test_ramp_difference_with_a_bootstrap_interval():
     # Same data, same interval (seeded).
     again = programme.ramp_comparison(today=timezone.localdate())["difference"]
     assert again == d
+
+
+def test_only_new_hires_are_in_the_ramp_comparison():
+    """New hires by flag, mentee profile or mentorship, and ordinary reps (ramped alumni) count;
+    managers and rainmakers or mentors hired as such do not, even with a recent start date."""
+    start = timezone.localdate() - timedelta(days=100)
+    counted = [
+        make_user("flagged", roles=("new_hire",), start_date=start),
+        make_mentee("profiled", started_days_ago=100),  # made a rainmaker below: the profile counts
+        make_user("alumna", start_date=start),  # ramped: the new-hire flag was cleared
+    ]
+    ignored = [
+        make_user("boss", roles=("manager",), start_date=start),
+        make_user("star", roles=("rainmaker",), start_date=start),
+        make_mentor("coach", start_date=start),
+        make_user("veteran", start_date=start - timedelta(days=900)),  # outside the window
+    ]
+    User.objects.filter(username="profiled").update(is_new_hire=False, is_rainmaker=True)
+    for i, person in enumerate(counted + ignored):
+        won_deal(person, start + timedelta(days=20 + i))
+    result = programme.ramp_comparison(today=timezone.localdate())
+    assert result["not_mentored"]["days"] == [20, 21, 22]
+    assert result["mentored"]["ramped"] == 0 and result["not_mentored"]["ramping"] == 0
+
+
+def test_a_mentorship_begun_after_the_first_win_does_not_count_as_mentored():
+    sofia = make_mentor("sofia", capacity=20)
+    today = timezone.localdate()
+    start = today - timedelta(days=100)
+    early = make_user("early", roles=("new_hire",), start_date=start)
+    activate(early, sofia, started_days_ago=95)  # day 5, won on day 40: mentored
+    won_deal(early, start + timedelta(days=40))
+    late = make_user("late", roles=("new_hire",), start_date=start)
+    activate(late, sofia, started_days_ago=70)  # day 30, after the win on day 25: not mentored
+    won_deal(late, start + timedelta(days=25))
+    same_day = make_user("same", roles=("new_hire",), start_date=start)
+    activate(same_day, sofia, started_days_ago=80)  # day 20, the day of the win: not mentored
+    won_deal(same_day, start + timedelta(days=20))
+    ramping = make_user("ramping", roles=("new_hire",), start_date=start)
+    activate(ramping, sofia, started_days_ago=90)  # mentored, no win yet
+    result = programme.ramp_comparison(today=today)
+    assert result["mentored"]["days"] == [40] and result["mentored"]["ramping"] == 1
+    assert result["not_mentored"]["days"] == [20, 25] and result["not_mentored"]["ramping"] == 0
+    assert result["mentored_after_ramp"] == 2
+
+
+def test_the_programme_page_says_who_was_mentored_only_after_ramping(client_for):
+    boss = make_user("boss", roles=("manager",))
+    sofia = make_mentor("sofia", capacity=20)
+    start = timezone.localdate() - timedelta(days=100)
+    late = make_user("late", roles=("new_hire",), start_date=start)
+    activate(late, sofia, started_days_ago=70)
+    won_deal(late, start + timedelta(days=25))
+    page = Browser(client_for(boss)).get("/mentoring/programme/").content.decode()
+    assert "before their first won deal; 1 person whose mentorship began only after they had ramped counts" in page
 
 
 def test_bootstrap_interval_covers_no_difference_for_identical_groups():
