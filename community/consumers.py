@@ -322,7 +322,12 @@ class ThreadConsumer(AsyncWebsocketConsumer):
             {
                 "type": "hello",
                 "v": PROTOCOL_VERSION,
-                "thread": {"id": self.thread.pk, "title": self.thread.title, "private": self.thread.is_private},
+                "thread": {
+                    "id": self.thread.pk,
+                    "title": self.thread.title,
+                    "private": self.thread.is_private,
+                    "archived_at": self.thread.archived_at.isoformat() if self.thread.archived_at else None,
+                },
                 "user": selectors.person_payload(self.user),
                 "limits": {
                     "message_chars": limit("message_chars"),

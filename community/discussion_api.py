@@ -90,6 +90,9 @@ class ThreadOut(Schema):
     parent_title: str | None = None
     parent_url: str | None = None
     unread: int | None = None
+    archived_at: datetime | None = Field(
+        None, description="Set when the thread became read-only (a coaching thread whose mentorship ended)."
+    )
 
 
 class ReadIn(Schema):
@@ -133,6 +136,7 @@ def _thread_out(thread: Thread, *, with_parent: bool = False, unread: int | None
         "url": thread.get_absolute_url(),
         "websocket": f"/ws/threads/{thread.pk}/",
         "unread": unread,
+        "archived_at": thread.archived_at,
     }
     if with_parent:
         link = discussion.parent_link(thread)

@@ -175,6 +175,34 @@ def thread_create_private(
     return thread_create_room(title=title, created_by=created_by, is_private=True, members=members, hashtag=False)
 
 
+def thread_archive(*, thread: Thread, detail: str = "") -> bool:
+    """Make `thread` read-only: its members still read it; nobody posts, edits or deletes.
+
+    Used when a mentorship ends (its coaching thread stays as the record of the coaching).
+    Connected clients get an `archived` frame after the commit and turn their composer off; a
+    client that missed it is refused on its next send (the policy reads `archived_at`).
+    Idempotent: returns False when the thread was already archived.
+    """
+    detail = detail or "This discussion is archived: it stays readable, but no new messages can be posted."
+    with transaction.atomic():
+        updated = Thread.objects.filter(pk=thread.pk, archived_at__isnull=True).update(archived_at=timezone.now())
+        thread.refresh_from_db(fields=["archived_at"])
+        if updated:
+            broadcast_on_commit(
+                thread.group_name,
+                {
+                    "type": "thread.event",
+                    "frame": {
+                        "type": "archived",
+                        "v": PROTOCOL_VERSION,
+                        "archived_at": thread.archived_at.isoformat(),
+                        "detail": detail,
+                    },
+                },
+            )
+    return bool(updated)
+
+
 def thread_members_follow_parent(thread: Thread) -> bool:
     """Coaching threads: their members are the mentorship's (the pair, the consented manager)."""
     return thread.kind == ThreadKind.MENTORSHIP

@@ -145,10 +145,16 @@ def thread_detail(request: HttpRequest, thread_id: int) -> HttpResponse:
 @require_POST
 def thread_post(request: HttpRequest, thread_id: int) -> HttpResponse:
     """The no-JavaScript path: post with a form, then see the thread again (post/redirect/get)."""
-    thread = _thread_or_404(request, thread_id, "discussion.post")
+    thread = _thread_or_404(request, thread_id)
     form = MessageForm(request.POST, auto_id=message_form_id(thread))
     status = 422
-    if form.is_valid():
+    unsent = ""
+    if thread.archived_at is not None:
+        # Archived while the page was open: say so, and give back what was written.
+        status, unsent = 409, request.POST.get("body") or ""
+    else:
+        policy.require(request.user, "discussion.post", thread)
+    if status != 409 and form.is_valid():
         try:
             message, _ = discussion_services.message_post(
                 thread=thread,
@@ -173,6 +179,7 @@ def thread_post(request: HttpRequest, thread_id: int) -> HttpResponse:
         "members": selectors.thread_members(thread) if thread.is_private else [],
         "present": selectors.presence(thread),
         "standalone": True,
+        "unsent": unsent,
     }
     return render(request, "community/discussion/thread.html", context, status=status)
 

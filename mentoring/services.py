@@ -130,6 +130,18 @@ def _coaching_thread_sync(mentorship: Mentorship) -> None:
         thread_remove_member(thread=thread, user=user)
 
 
+def _coaching_thread_archive(mentorship: Mentorship, *, verb: str) -> None:
+    """A mentorship that ended keeps its coaching thread as a read-only record for its members."""
+    from community.discussion_services import thread_archive, thread_for_object
+
+    thread = thread_for_object(mentorship, create=False)
+    if thread is not None:
+        thread_archive(
+            thread=thread,
+            detail=f"This mentorship was {verb}: its coaching thread stays readable; no new messages can be posted.",
+        )
+
+
 # --- Profiles ------------------------------------------------------------------------------------
 
 
@@ -607,6 +619,7 @@ def _close(m: Mentorship, *, status: str, by: User, reason: str, now: datetime) 
     m.end_reason = reason
     m.save(update_fields=["status", "ended_at", "end_reason", "updated_at"])
     verb = "completed" if status == Mentorship.Status.COMPLETED else "ended early"
+    _coaching_thread_archive(m, verb=verb)
     for person in {m.mentor_id: m.mentor, m.mentee_id: m.mentee}.values():
         notify(
             recipient=person,

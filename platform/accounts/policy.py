@@ -194,6 +194,14 @@ def is_coaching_thread(user, thread) -> bool:
 
 
 @rules.predicate
+def message_thread_open(user, message) -> bool:
+    """The message's thread is not archived (an ended mentorship's coaching thread is read-only)."""
+    if message is None or getattr(message, "thread_id", None) is None:
+        return True
+    return message.thread.archived_at is None
+
+
+@rules.predicate
 def in_coaching_thread(user, message) -> bool:
     """The message belongs to a coaching thread (private to the pair: no manager moderates it)."""
     if message is None or getattr(message, "thread_id", None) is None:
@@ -206,12 +214,21 @@ rule(
     can_see_thread,
     "This discussion is private to its members, or its page is not visible to you.",
 )
-rule("discussion.post", can_see_thread & thread_is_open, "You cannot post in this discussion.")
-rule("discussion.edit_message", is_author, "Only the author can edit a message.")
+rule(
+    "discussion.post",
+    can_see_thread & thread_is_open,
+    "This discussion is archived (read-only): you can read it, but no new messages can be posted.",
+)
+rule(
+    "discussion.edit_message",
+    message_thread_open & is_author,
+    "Only the author can edit a message, and not once the discussion is archived (read-only).",
+)
 rule(
     "discussion.delete_message",
-    is_author | (is_manager & ~in_coaching_thread),
-    "Only the author or a manager can delete a message (in a coaching thread, only its author).",
+    message_thread_open & (is_author | (is_manager & ~in_coaching_thread)),
+    "Only the author or a manager can delete a message (in a coaching thread, only its author);"
+    " an archived discussion is read-only.",
 )
 rule("discussion.create_room", is_manager, "Only managers can open team rooms.")
 rule(

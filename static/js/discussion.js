@@ -52,7 +52,7 @@
   function setupThread(root) {
     const threadId = parseInt(root.dataset.thread, 10);
     const me = parseInt(root.dataset.userId, 10);
-    const canPost = root.dataset.canPost === "1";
+    let canPost = root.dataset.canPost === "1"; // false once the thread is archived
     const isManager = root.dataset.manager === "1";
     const list = root.querySelector("[data-thread-messages]");
     const empty = root.querySelector("[data-thread-empty]");
@@ -154,8 +154,8 @@
         main.append(body);
         const actions = el("div", { className: "msg__actions" });
         if (canPost) actions.append(el("a", { href: "?reply_to=" + m.id + "#compose-" + threadId, "data-action": "reply", text: "Reply" }));
-        if (own) actions.append(el("a", { href: "/discussions/" + threadId + "/messages/" + m.id + "/edit/", "data-action": "edit", text: "Edit" }));
-        if (own || isManager) actions.append(el("a", { href: "/discussions/" + threadId + "/messages/" + m.id + "/delete/", "data-action": "delete", text: "Delete" }));
+        if (own && canPost) actions.append(el("a", { href: "/discussions/" + threadId + "/messages/" + m.id + "/edit/", "data-action": "edit", text: "Edit" }));
+        if ((own || isManager) && canPost) actions.append(el("a", { href: "/discussions/" + threadId + "/messages/" + m.id + "/delete/", "data-action": "delete", text: "Delete" }));
         main.append(actions);
       }
       li.append(avatar, main);
@@ -233,7 +233,11 @@
           stopPolling();
           clearInterval(pingTimer);
           pingTimer = setInterval(() => socket.send({ type: "ping" }), PING_MS);
+          if (f.thread && f.thread.archived_at) { archived(f.thread.archived_at); break; }
           pending.forEach((p, clientId) => sendPending(clientId)); // retry what had no ack
+          break;
+        case "archived":
+          archived(f.archived_at, f.detail);
           break;
         case "message": case "edit": case "delete":
           upsert(f.message);
@@ -272,6 +276,30 @@
         default:
           break;
       }
+    }
+
+    /* The thread became read-only (its mentorship ended): no composer, no reply/edit/delete. */
+    function archived(iso, detail) {
+      if (!canPost) return;
+      canPost = false;
+      root.querySelectorAll(".msg__actions [data-action]").forEach((a) => a.remove());
+      if (!form) return;
+      const notice = el("p", { className: "notice", "data-thread-archived": "",
+        text: (detail || "This discussion was archived: it stays readable, but no new messages can be posted.") });
+      const unsent = [...pending.values()].map((p) => p.body);
+      pending.forEach((p) => clearTimeout(p.timer));
+      pending.clear();
+      if (textarea && textarea.value.trim()) unsent.push(textarea.value.trim());
+      form.hidden = true;
+      form.after(notice);
+      if (unsent.length) {
+        // What was being written is given back, never thrown away.
+        const keep = el("textarea", { readonly: "", rows: 4, "aria-label": "Your unsent message", id: "unsent-" + threadId });
+        keep.value = unsent.join("\n\n");
+        notice.after(el("div", { className: "notice", role: "alert" }, [
+          el("p", { text: "Your message was not posted. Here is what you wrote, so you can keep it." }), keep]));
+      }
+      window.Rainmaker.announce(notice.textContent);
     }
 
     async function reloadRecent(url, seq) {

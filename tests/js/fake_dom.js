@@ -30,7 +30,7 @@ class El {
   append(...nodes) { this.children.push(...nodes); }
   insertBefore(node) { this.children.push(node); }
   insertAdjacentElement() {}
-  after() {}
+  after(...nodes) { this.siblingsAfter = [...(this.siblingsAfter || []), ...nodes]; }
   remove() {}
   replaceWith() {}
   scrollIntoView() {}

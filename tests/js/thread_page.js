@@ -68,7 +68,7 @@ function page() {
   load("static/js/discussion.js", context);
   document.dispatch("DOMContentLoaded");
   const submit = (text) => { textarea.value = text; form.requestSubmit(); };
-  return { context, timers, status, statusText, textarea, errorBox, replyBox, replyInput, replyName, replyExcerpt, sent, posts, submit,
+  return { context, timers, root, form, status, statusText, textarea, errorBox, replyBox, replyInput, replyName, replyExcerpt, sent, posts, submit,
            frame: (f) => handlers.onMessage(f), close: (code) => handlers.onClose({ code }) };
 }
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.demo import ALUMNI, ALUMNI_MENTOR_OF
 from accounts.models import User
+from community.discussion_services import thread_for_object
 from mentoring import programme
 from mentoring.models import CheckIn, Goal, MatchScore, MenteeProfile, MentorProfile, Mentorship
 
@@ -66,3 +67,13 @@ def test_demo_mentoring(client):
     assert ramp["enough_data"] and ramp["mentored_after_ramp"] == 0
     assert ramp["difference"]["median_days"] < 0  # the simulation ramps mentored people faster
     assert "Not enough data" not in page and "95% interval" in page
+    # Completed mentorships keep their coaching conversation as a read-only record of that time;
+    # active ones are open.
+    for m in Mentorship.objects.filter(status__in=["completed", "active"]):
+        thread = thread_for_object(m, create=False)
+        assert thread is not None and thread.message_count > 0, m
+        if m.status == "completed":
+            assert thread.archived_at is not None and thread.archived_at <= m.ended_at, m
+            assert thread.last_message_at <= m.ended_at, m
+        else:
+            assert thread.archived_at is None, m
