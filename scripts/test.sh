@@ -2,7 +2,7 @@
 # The whole suite, as `make test` runs it:
 #   1. lint and migrations in step with the models;
 #   2. everything but the browser journeys on PostgreSQL + redis-server (started by the run);
-#   3. the database-touching suite again on SQLite, the embedded default;
+#   3. the database-touching suite again on SQLite, the embedded default (alongside step 2);
 #   4. the browser journeys in headless Chromium; where Chromium or npm is missing they are
 #      skipped with the reason (a failure with CI=true or REQUIRE_SERVICES=1).
 # Any failure, and pytest's "no tests ran" (exit 5), fails the run.
@@ -57,11 +57,27 @@ echo "== lint (ruff) and migrations"
 DJANGO_SETTINGS_MODULE=config.settings.test "$PY" manage.py makemigrations --check --dry-run >/dev/null || {
   echo "Models changed without a migration: run 'python manage.py makemigrations'"; exit 1; }
 
-echo "== suite on PostgreSQL and redis-server"
-"$PY" -m pytest -m "not browser" -p no:cacheprovider
+# The SQLite run shares nothing with the PostgreSQL one (an in-memory database, its own
+# process), so it runs alongside it on the second core; its output follows, whole, when both
+# are done. Either failing fails the run.
+sqlite_log="$(mktemp -t rainmaker-sqlite-XXXXXX.log)"
+trap 'rm -f "$sqlite_log"; kill $(jobs -p) 2>/dev/null || true' EXIT
+TEST_DB=sqlite "$PY" -m pytest -q -m "not browser and not postgres and not redis" -p no:cacheprovider \
+  >"$sqlite_log" 2>&1 &
+sqlite_pid=$!
 
+echo "== suite on PostgreSQL and redis-server (the SQLite run goes on alongside)"
+pg_status=0
+"$PY" -m pytest -m "not browser" -p no:cacheprovider || pg_status=$?
+
+sqlite_status=0
+wait "$sqlite_pid" || sqlite_status=$?
 echo "== database suite on SQLite (the embedded default)"
-TEST_DB=sqlite "$PY" -m pytest -q -m "not browser and not postgres and not redis" -p no:cacheprovider
+cat "$sqlite_log"
+if [ "$pg_status" -ne 0 ] || [ "$sqlite_status" -ne 0 ]; then
+  echo "Suite failed: PostgreSQL run exit $pg_status, SQLite run exit $sqlite_status" >&2
+  exit 1
+fi
 
 if browser_ready; then
   echo "== browser journeys (headless Chromium; screenshots in test-artifacts/browser/)"
