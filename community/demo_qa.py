@@ -227,7 +227,9 @@ def seed(ctx: DemoContext) -> None:
         flagger = rng.choice([u for u in everyone if u.pk != post.author_id])
         Flag.objects.create(post_id=post.pk, user=flagger, reason=reason, note=note, trusted=flagger.is_rainmaker)
 
-    # "Asked to": who each question was routed to on posting (by the real routing rules).
+    # "Asked to": who each question was routed to on posting (by the real routing rules),
+    # which read the posts bulk-inserted above: the planner must know they are there.
+    ctx.refresh_planner_stats()
     routings: list[QuestionRouting] = []
     for q, _ in questions[:: max(1, len(questions) // 60)]:
         for match in routing.rank_answerers(q):

@@ -608,6 +608,7 @@ def seed(ctx: DemoContext) -> None:
                 m.save(update_fields=["match_score", "match_reasons"])
 
     # --- Stored matches for every mentee (as the daily job would) -------------------------------------
+    ctx.refresh_planner_stats()  # the matcher reads the profiles and mentorships written above
     refreshed = matches_refresh(now=now)
     ctx.shared["mentorships"] = [m for m, _ in mentorships]
     ctx.log(

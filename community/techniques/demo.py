@@ -515,6 +515,7 @@ def seed(ctx: DemoContext) -> None:
         for practice, deal_index in zip(sim.practices, sim.practice_deal, strict=True):
             practice.deal = deals[deal_index]
         Practice.objects.bulk_create(sim.practices, batch_size=1000)
+        ctx.refresh_planner_stats()  # what follows reads thousands of fresh deals and practices
         # The CRM import moved some deals of pending practices: ask the reps what happened.
         moved_deals = {}
         for i, suggestion in sim.moved.items():

@@ -42,6 +42,21 @@ class DemoContext:
         if self.stdout is not None and not self.quiet:
             self.stdout.write(message)
 
+    def refresh_planner_stats(self) -> None:
+        """After a bulk load, tell PostgreSQL's planner how big the tables now are (ANALYZE).
+
+        Without it the planner keeps the statistics of the empty database (or of a load that
+        was rolled back: zero rows, many pages) and picks nested loops over what are now
+        thousands of rows, turning the seeders' own reads (routing, matching) from milliseconds
+        into minutes. ANALYZE may run inside the seeding transaction and counts its rows.
+        SQLite needs nothing (its planner does not use stored row counts this way).
+        """
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+
     def progress(self, items: Iterable[T], *, desc: str, total: int | None = None) -> Iterator[T]:
         """A tqdm progress bar (silent when quiet, e.g. in tests)."""
         return iter(tqdm(items, desc=desc, total=total, disable=self.quiet, unit="row", leave=False))

@@ -33,6 +33,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Seeding {path.rsplit('.', 1)[0]}…")
             with transaction.atomic():
                 seeder(ctx)
+                ctx.refresh_planner_stats()  # the next seeder reads what this one wrote
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Sign in as any of these (password: {DEMO_PASSWORD}):"))
         for username in DEMO_SIGN_INS:
             self.stdout.write(f"  {username}")
