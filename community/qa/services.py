@@ -521,7 +521,7 @@ def answer_create(*, question: Question, author, body: str, techniques: Sequence
             if follow.user.is_active:
                 notify(
                     recipient=follow.user,
-                    kind="qa.followed",
+                    kind="qa.followed_question",
                     title=f"New answer to: {question.title}",
                     url=url,
                     actor=author,

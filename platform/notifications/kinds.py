@@ -45,7 +45,8 @@ KINDS: dict[str, Kind] = {
         Kind("qa.comment", "A comment on your post", Delivery.DAILY),
         Kind("qa.accepted", "Your answer was accepted", Delivery.DAILY),
         Kind("qa.routed", "A question was routed to you", Delivery.IMMEDIATE),
-        Kind("qa.followed", "New activity in what you follow", Delivery.DAILY),
+        Kind("qa.followed", "New questions in the tags and stages you follow", Delivery.DAILY),
+        Kind("qa.followed_question", "New answers to questions you follow", Delivery.DAILY),
         Kind("qa.moderation", "Moderation of your posts", Delivery.IMMEDIATE),
         # Discussion
         Kind("thread.message", "New messages in your coaching threads", Delivery.DAILY),

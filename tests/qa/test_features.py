@@ -61,6 +61,43 @@ def test_routing_asks_the_best_matches_up_to_the_configured_number(ask, api_for,
     )
 
 
+def test_followed_topics_and_followed_questions_have_their_own_delivery_settings(ask, pages, rainmaker, skill):
+    """A busy tag can wait for the weekly digest while answers to a followed question come at once."""
+    fan = make_user("fan")
+    c = pages(fan)
+    c.post("/questions/follow/", {"target": "tag", "id": skill.pk})
+    preferences_set(user=fan, deliveries={"qa.followed": "weekly", "qa.followed_question": "immediate"})
+    q = ask()
+    topic = Notification.objects.get(recipient=fan, kind="qa.followed")
+    assert topic.title.startswith("New question:") and topic.email_status == "digest"
+    c.post("/questions/follow/", {"target": "question", "id": q.pk})
+    services.answer_create(question=q, author=rainmaker, body="Trade the discount for a longer term.")
+    answer = Notification.objects.get(recipient=fan, kind="qa.followed_question")
+    assert answer.title.startswith("New answer to:") and answer.email_status == "pending"
+    # Both kinds are listed on the settings page, each with its own choice.
+    html = c.get("/notifications/settings/").content.decode()
+    assert "New questions in the tags and stages you follow" in html and "New answers to questions you follow" in html
+
+
+def test_the_migration_keeps_each_persons_follow_setting_for_both_kinds(db):
+    import importlib
+
+    from django.apps import apps
+
+    from notifications.models import NotificationPreference
+
+    person = make_user("quiet")
+    NotificationPreference.objects.create(user=person, kind="qa.followed", delivery="off")
+    old = Notification.objects.create(recipient=person, kind="qa.followed", title="New answer to: budget?")
+    new_question = Notification.objects.create(recipient=person, kind="qa.followed", title="New question: budget?")
+    migration = importlib.import_module("notifications.migrations.0002_follow_kinds")
+    migration.split_follow_kind(apps, None)
+    assert NotificationPreference.objects.get(user=person, kind="qa.followed_question").delivery == "off"
+    old.refresh_from_db()
+    new_question.refresh_from_db()
+    assert (old.kind, new_question.kind) == ("qa.followed_question", "qa.followed")
+
+
 def test_routing_falls_back_to_reputed_answerers(newhire):
     make_user("r1", roles=("rainmaker",))
     top = make_user("r2", roles=("mentor",))
@@ -86,7 +123,10 @@ def test_following_tags_stages_and_questions_notifies_per_preference(
     c.post("/questions/follow/", {"target": "question", "id": q.pk})
     services.answer_create(question=q, author=rainmaker, body="Ask what they need to report internally.")
     assert (
-        Notification.objects.filter(recipient=follower, kind="qa.followed", title__startswith="New answer").count() == 1
+        Notification.objects.filter(
+            recipient=follower, kind="qa.followed_question", title__startswith="New answer"
+        ).count()
+        == 1
     )
     # The daily digest gathers what waits.
     mail.outbox.clear()
