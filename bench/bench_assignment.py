@@ -35,34 +35,26 @@ def _build(rng: random.Random, tag: str):
     if not skills:
         raise SystemExit("No skill tags: run `make run` (or `manage.py migrate`) first.")
     today = timezone.localdate()
-    mentors = User.objects.bulk_create(
-        [
-            User(
-                username=f"bench-{tag}-mentor-{j}",
-                display_name=f"Mentor {j}",
-                is_mentor=True,
-                timezone=rng.choice(ZONES),
-                region=rng.choice(REGIONS),
-                start_date=today - timedelta(days=rng.randint(400, 3000)),
-            )
-            for j in range(MENTORS)
-        ],
-        batch_size=500,
-    )
-    mentees = User.objects.bulk_create(
-        [
-            User(
-                username=f"bench-{tag}-hire-{i}",
-                display_name=f"New hire {i}",
-                is_new_hire=True,
-                timezone=rng.choice(ZONES),
-                region=rng.choice(REGIONS),
-                start_date=today - timedelta(days=rng.randint(1, 90)),
-            )
-            for i in range(MENTEES)
-        ],
-        batch_size=500,
-    )
+
+    def people(role: str, label: str, count: int, days: tuple[int, int]) -> list:
+        return User.objects.bulk_create(
+            [
+                User(
+                    username=f"bench-{tag}-{role}-{k}",
+                    display_name=f"{label} {k}",
+                    is_mentor=role == "mentor",
+                    is_new_hire=role == "hire",
+                    timezone=rng.choice(ZONES),
+                    region=rng.choice(REGIONS),
+                    start_date=today - timedelta(days=rng.randint(*days)),
+                )
+                for k in range(count)
+            ],
+            batch_size=500,
+        )
+
+    mentors = people("mentor", "Mentor", MENTORS, (400, 3000))
+    mentees = people("hire", "New hire", MENTEES, (1, 90))
     if mentors[0].pk is None:  # backends that do not return keys from bulk inserts
         mentors = list(User.objects.filter(username__startswith=f"bench-{tag}-mentor-").order_by("pk"))
         mentees = list(User.objects.filter(username__startswith=f"bench-{tag}-hire-").order_by("pk"))

@@ -149,3 +149,19 @@ class Browser:
 
     def post(self, path: str, data: dict | None = None, **kwargs):
         return self.client.post(path, {**(data or {}), "csrfmiddlewaretoken": self._token()}, **kwargs)
+
+
+def active_pair():
+    """boss (manager) → nina (mentee) with sofia (mentor), in an active mentorship with its coaching thread."""
+    from types import SimpleNamespace
+
+    from community.discussion_services import thread_for_object
+    from mentoring import services
+
+    boss = make_user("boss", roles=("manager",))
+    mentor = make_mentor("sofia", display_name="Sofia Lindqvist")
+    mentee = make_mentee("nina", display_name="Nina Patel", manager=boss)
+    m, _ = services.mentorship_request(mentee=mentee, mentor=mentor, requested_by=mentee)
+    services.mentorship_accept(mentorship=m, by=mentor)
+    m.refresh_from_db()
+    return SimpleNamespace(m=m, mentor=mentor, mentee=mentee, boss=boss, thread=thread_for_object(m, create=False))

@@ -1,13 +1,12 @@
 """Mentoring wired to the rest of the product: the private coaching thread and Q&A signals."""
 
 from contextlib import contextmanager
-from types import SimpleNamespace
 
 import pytest
 from asgiref.sync import async_to_sync
 from django.db import transaction
 
-from community.discussion_services import message_post, thread_for_object
+from community.discussion_services import message_post
 from community.models import ThreadMember
 from community.qa import services as qa_services
 from mentoring import providers, services
@@ -16,20 +15,14 @@ from search.services import _ProcessAfterCommit
 from taxonomy.models import SalesStage, SkillTag
 from tests.community.conftest import communicator
 from tests.factories import make_user
-from tests.mentoring.helpers import make_mentee, make_mentor
+from tests.mentoring.helpers import active_pair
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def pair(db):
-    boss = make_user("boss", roles=("manager",))
-    mentor = make_mentor("sofia", display_name="Sofia Lindqvist")
-    mentee = make_mentee("nina", display_name="Nina Patel", manager=boss)
-    m, _ = services.mentorship_request(mentee=mentee, mentor=mentor, requested_by=mentee)
-    services.mentorship_accept(mentorship=m, by=mentor)
-    m.refresh_from_db()
-    return SimpleNamespace(m=m, mentor=mentor, mentee=mentee, boss=boss, thread=thread_for_object(m, create=False))
+    return active_pair()
 
 
 def members(thread) -> set[str]:

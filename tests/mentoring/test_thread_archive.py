@@ -1,7 +1,6 @@
 """A mentorship that ends keeps its coaching thread as a read-only record: web, API and WebSocket."""
 
 import importlib
-from types import SimpleNamespace
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -14,21 +13,17 @@ from mentoring import services
 from mentoring.models import Mentorship
 from tests.community.conftest import communicator, join, receive
 from tests.factories import make_user
-from tests.mentoring.helpers import make_mentee, make_mentor
+from tests.mentoring.helpers import active_pair, make_mentee
 
 pytestmark = pytest.mark.django_db
 
 
 def _pair():
-    boss = make_user("boss", roles=("manager",))
-    mentor = make_mentor("sofia", display_name="Sofia Lindqvist")
-    mentee = make_mentee("nina", display_name="Nina Patel", manager=boss)
-    m, _ = services.mentorship_request(mentee=mentee, mentor=mentor, requested_by=mentee)
-    services.mentorship_accept(mentorship=m, by=mentor)
-    m.refresh_from_db()
-    thread = thread_for_object(m, create=False)
-    first, _ = message_post(thread=thread, author=mentee, body="Recap of my **pricing** call", client_id="c1")
-    return SimpleNamespace(m=m, mentor=mentor, mentee=mentee, boss=boss, thread=thread, first=first)
+    pair = active_pair()
+    pair.first, _ = message_post(
+        thread=pair.thread, author=pair.mentee, body="Recap of my **pricing** call", client_id="c1"
+    )
+    return pair
 
 
 @pytest.fixture
