@@ -158,6 +158,7 @@ def _own_message(thread: Thread, message_id: int) -> Message:
     message = selectors.messages_qs().filter(pk=message_id, thread=thread).first()
     if message is None:
         raise FrameError("not_found", "There is no such message in this discussion.")
+    message.thread = thread  # the policy reads the thread as it is now (kind, archived), as the views do
     return message
 
 

@@ -183,24 +183,19 @@ def thread_archive(*, thread: Thread, detail: str = "") -> bool:
     client that missed it is refused on its next send (the policy reads `archived_at`).
     Idempotent: returns False when the thread was already archived.
     """
-    detail = detail or "This discussion is archived: it stays readable, but no new messages can be posted."
-    with transaction.atomic():
-        updated = Thread.objects.filter(pk=thread.pk, archived_at__isnull=True).update(archived_at=timezone.now())
+    now = timezone.now()
+    if not Thread.objects.filter(pk=thread.pk, archived_at__isnull=True).update(archived_at=now):
         thread.refresh_from_db(fields=["archived_at"])
-        if updated:
-            broadcast_on_commit(
-                thread.group_name,
-                {
-                    "type": "thread.event",
-                    "frame": {
-                        "type": "archived",
-                        "v": PROTOCOL_VERSION,
-                        "archived_at": thread.archived_at.isoformat(),
-                        "detail": detail,
-                    },
-                },
-            )
-    return bool(updated)
+        return False
+    thread.archived_at = now
+    frame = {
+        "type": "archived",
+        "v": PROTOCOL_VERSION,
+        "archived_at": now.isoformat(),
+        "detail": detail or "This discussion is archived: it stays readable, but no new messages can be posted.",
+    }
+    broadcast_on_commit(thread.group_name, {"type": "thread.event", "frame": frame})
+    return True
 
 
 def thread_members_follow_parent(thread: Thread) -> bool:

@@ -147,14 +147,12 @@ def thread_post(request: HttpRequest, thread_id: int) -> HttpResponse:
     """The no-JavaScript path: post with a form, then see the thread again (post/redirect/get)."""
     thread = _thread_or_404(request, thread_id)
     form = MessageForm(request.POST, auto_id=message_form_id(thread))
-    status = 422
-    unsent = ""
-    if thread.archived_at is not None:
-        # Archived while the page was open: say so, and give back what was written.
+    status, unsent = 422, ""
+    if not policy.allowed(request.user, "discussion.post", thread):
+        # A reader who may not post: the thread was archived while the page was open. Say so
+        # (the page shows why) and give back what was written.
         status, unsent = 409, request.POST.get("body") or ""
-    else:
-        policy.require(request.user, "discussion.post", thread)
-    if status != 409 and form.is_valid():
+    elif form.is_valid():
         try:
             message, _ = discussion_services.message_post(
                 thread=thread,

@@ -552,6 +552,7 @@ def seed(ctx: DemoContext) -> None:
 
     # --- Private coaching threads, with some history ------------------------------------------------
     from community.demo_threads import write_history
+    from community.models import Thread
 
     from .services import _coaching_thread_open
 
@@ -566,22 +567,18 @@ def seed(ctx: DemoContext) -> None:
             (m.mentee.username if who == "mentee" else m.mentor.username, text, reply)
             for who, text, reply in COACHING_SCRIPTS[i % len(COACHING_SCRIPTS)]
         ]
+        # A completed mentorship's conversation happened before it ended; since then it is read-only.
+        ended_days_ago = max((now - m.ended_at).total_seconds() / 86400, 0) if kind == "completed" else 0
+        write_history(
+            ctx,
+            thread,
+            script,
+            users,
+            start_days_ago=ended_days_ago + rng.uniform(6, 20),
+            end_hours_ago=ended_days_ago * 24 + rng.uniform(2, 30),
+        )
         if kind == "completed":
-            # The conversation happened during the mentorship; since it ended the thread is read-only.
-            ended_days_ago = max((now - m.ended_at).total_seconds() / 86400, 0)
-            write_history(
-                ctx,
-                thread,
-                script,
-                users,
-                start_days_ago=ended_days_ago + rng.uniform(6, 20),
-                end_hours_ago=ended_days_ago * 24 + rng.uniform(2, 30),
-            )
-            type(thread).objects.filter(pk=thread.pk).update(archived_at=min(m.ended_at, now))
-        else:
-            write_history(
-                ctx, thread, script, users, start_days_ago=rng.uniform(6, 20), end_hours_ago=rng.uniform(2, 30)
-            )
+            Thread.objects.filter(pk=thread.pk).update(archived_at=min(m.ended_at, now))
 
     # --- Notifications for the pending requests (the bell shows them) -------------------------------
     for m, kind in mentorships:

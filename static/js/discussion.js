@@ -233,11 +233,11 @@
           stopPolling();
           clearInterval(pingTimer);
           pingTimer = setInterval(() => socket.send({ type: "ping" }), PING_MS);
-          if (f.thread && f.thread.archived_at) { archived(f.thread.archived_at); break; }
+          if (f.thread && f.thread.archived_at) { archived(); break; }
           pending.forEach((p, clientId) => sendPending(clientId)); // retry what had no ack
           break;
         case "archived":
-          archived(f.archived_at, f.detail);
+          archived(f.detail);
           break;
         case "message": case "edit": case "delete":
           upsert(f.message);
@@ -279,7 +279,7 @@
     }
 
     /* The thread became read-only (its mentorship ended): no composer, no reply/edit/delete. */
-    function archived(iso, detail) {
+    function archived(detail) {
       if (!canPost) return;
       canPost = false;
       root.querySelectorAll(".msg__actions [data-action]").forEach((a) => a.remove());
